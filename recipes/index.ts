@@ -1,0 +1,2 @@
+// Public recipes API. Explicit named exports only.
+export {};

@@ -1,0 +1,2 @@
+// Public client API. Explicit named exports only.
+export {};
