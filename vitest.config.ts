@@ -1,14 +1,39 @@
 import { defineConfig } from 'vitest/config';
 
-// One run shares one ZooKeeper ensemble (started in test/global-setup.ts); test files run
-// one after another because the machine has two cores and the ensemble's JVMs need them.
+// Two projects: `unit` (pure, no ZooKeeper, files run in parallel) and `integration` (real
+// ZooKeeper). Integration files run one after another and share ONE 3-node ensemble started by
+// test/global-setup.ts (or the ensemble named by ZK_TEST_CONNECT): the machine has two cores and
+// the ensemble's JVMs need them. Unit tests run first (sequence.groupOrder).
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     teardownTimeout: 60_000,
-    globalSetup: ['test/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: [
+            'test/client/**/*.test.ts',
+            'test/recipes/**/*.test.ts',
+            'test/chaos/**/*.test.ts',
+            'test/testing/**/*.test.ts',
+            'test/examples/**/*.test.ts',
+          ],
+          fileParallelism: false,
+          globalSetup: ['test/global-setup.ts'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

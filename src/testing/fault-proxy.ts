@@ -1,0 +1,269 @@
+import { createServer, type Server, type Socket, connect } from 'node:net';
+
+/** One direction of a proxied connection. */
+export type ProxyDirection = 'client-to-server' | 'server-to-client';
+
+/** Options of {@link FaultProxy.start}. */
+export interface FaultProxyOptions {
+  /** Where to forward to. */
+  targetHost: string;
+  targetPort: number;
+  /** Address to listen on (default `127.0.0.1`). */
+  host?: string;
+  /** Port to listen on (default: a free one). */
+  port?: number;
+}
+
+interface Lane {
+  from: Socket;
+  to: Socket;
+  direction: ProxyDirection;
+  queue: Array<{ at: number; chunk: Buffer }>;
+  timer?: NodeJS.Timeout;
+}
+
+interface Link {
+  client: Socket;
+  server: Socket;
+  lanes: [Lane, Lane];
+}
+
+/**
+ * A TCP proxy in front of one ZooKeeper server that injects network faults into the client
+ * links going through it (the etcd3 / Toxiproxy approach): delay, black hole, one-way cut, reset,
+ * refusal. Faults apply to existing and new connections until {@link FaultProxy.heal}.
+ *
+ * - `delay(ms)`: every chunk is forwarded `ms` later (order kept).
+ * - `blackhole()`: nothing is forwarded in either direction and nothing is closed: the client
+ *   sees a silent peer (a partition), so only its own timeouts can save it.
+ * - `cut(direction)`: one direction is black-holed (asymmetric partition).
+ * - `reset()`: current connections are destroyed with a TCP RST (`ECONNRESET` at the client).
+ * - `refuse()`: new connections are closed as soon as they are accepted.
+ *
+ * @example
+ * ```ts
+ * import { FaultProxy } from 'zk-recipes/testing';
+ * await using proxy = await FaultProxy.start({ targetHost: '127.0.0.1', targetPort: 2181 });
+ * const client = await ZooKeeperClient.connect(proxy.connectString);
+ * proxy.blackhole();            // client goes 'suspended' after its read timeout
+ * proxy.heal();
+ * ```
+ */
+export class FaultProxy {
+  readonly #server: Server;
+  readonly #links = new Set<Link>();
+  #targetHost: string;
+  #targetPort: number;
+  readonly #delayMs: Record<ProxyDirection, number> = { 'client-to-server': 0, 'server-to-client': 0 };
+  readonly #cut: Record<ProxyDirection, boolean> = { 'client-to-server': false, 'server-to-client': false };
+  #refusing = false;
+  #closed = false;
+  #accepted = 0;
+
+  private constructor(server: Server, targetHost: string, targetPort: number) {
+    this.#server = server;
+    this.#targetHost = targetHost;
+    this.#targetPort = targetPort;
+  }
+
+  /**
+   * Starts listening and resolves once the proxy accepts connections.
+   *
+   * @example
+   * ```ts
+   * const proxy = await FaultProxy.start({ targetHost: '127.0.0.1', targetPort: 2181 });
+   * ```
+   */
+  static async start(options: FaultProxyOptions): Promise<FaultProxy> {
+    const server = createServer({ allowHalfOpen: true, noDelay: true });
+    const proxy = new FaultProxy(server, options.targetHost, options.targetPort);
+    server.on('connection', (socket) => proxy.#accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.unref();
+    return proxy;
+  }
+
+  /** The address the proxy listens on. */
+  get host(): string {
+    const address = this.#server.address();
+    return typeof address === 'object' && address ? address.address : '127.0.0.1';
+  }
+
+  /** The port the proxy listens on. */
+  get port(): number {
+    const address = this.#server.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  }
+
+  /** `host:port` of the proxy, ready for a connect string. */
+  get connectString(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  /** Connections currently open through the proxy. */
+  get connectionCount(): number {
+    return this.#links.size;
+  }
+
+  /** Connections accepted since the proxy started (refused ones included). */
+  get acceptedCount(): number {
+    return this.#accepted;
+  }
+
+  /** Forwards new connections to another server (e.g. after a container moved ports). */
+  setTarget(host: string, port: number): void {
+    this.#targetHost = host;
+    this.#targetPort = port;
+  }
+
+  /**
+   * Delays forwarding by `ms` in one or both directions (default both). `delay(0)` removes it.
+   *
+   * @example
+   * ```ts
+   * ensemble.proxy(0).delay(300, 'server-to-client');
+   * ```
+   */
+  delay(ms: number, direction: ProxyDirection | 'both' = 'both'): void {
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`delay must be a non-negative number of ms, got ${ms}`);
+    for (const d of this.#directions(direction)) this.#delayMs[d] = ms;
+  }
+
+  /** Swallows all data in both directions without closing anything (a network partition). */
+  blackhole(): void {
+    this.#cut['client-to-server'] = true;
+    this.#cut['server-to-client'] = true;
+  }
+
+  /** Swallows all data in one direction (an asymmetric partition). */
+  cut(direction: ProxyDirection): void {
+    this.#directions(direction);
+    this.#cut[direction] = true;
+  }
+
+  /** Closes new connections as soon as they are accepted. Existing ones are left alone. */
+  refuse(): void {
+    this.#refusing = true;
+  }
+
+  /** Destroys every current connection with a TCP RST on both sides. */
+  reset(): void {
+    for (const link of [...this.#links]) this.#drop(link, true);
+  }
+
+  /** Removes every fault: no delay, no cut or black hole, new connections accepted. */
+  heal(): void {
+    this.#delayMs['client-to-server'] = 0;
+    this.#delayMs['server-to-client'] = 0;
+    this.#cut['client-to-server'] = false;
+    this.#cut['server-to-client'] = false;
+    this.#refusing = false;
+  }
+
+  /** Stops listening and closes every connection. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const link of [...this.#links]) this.#drop(link, false);
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  /** Same as {@link FaultProxy.close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #directions(direction: ProxyDirection | 'both'): ProxyDirection[] {
+    if (direction === 'both') return ['client-to-server', 'server-to-client'];
+    if (direction !== 'client-to-server' && direction !== 'server-to-client') {
+      throw new TypeError(`unknown direction ${JSON.stringify(direction)}`);
+    }
+    return [direction];
+  }
+
+  #accept(client: Socket): void {
+    this.#accepted++;
+    if (this.#refusing || this.#closed) {
+      client.destroy();
+      return;
+    }
+    client.setNoDelay(true);
+    const server = connect({
+      host: this.#targetHost,
+      port: this.#targetPort,
+      allowHalfOpen: true,
+      noDelay: true,
+    });
+    const link: Link = {
+      client,
+      server,
+      lanes: [
+        { from: client, to: server, direction: 'client-to-server', queue: [] },
+        { from: server, to: client, direction: 'server-to-client', queue: [] },
+      ],
+    };
+    this.#links.add(link);
+    for (const lane of link.lanes) {
+      lane.from.on('data', (chunk: Buffer) => this.#forward(lane, chunk));
+      lane.from.on('end', () => {
+        if (!this.#cut[lane.direction]) lane.to.end();
+      });
+    }
+    client.on('error', () => this.#drop(link, false));
+    server.on('error', () => this.#drop(link, true));
+    client.on('close', () => this.#drop(link, false));
+    server.on('close', () => this.#drop(link, false));
+  }
+
+  #forward(lane: Lane, chunk: Buffer): void {
+    if (this.#cut[lane.direction]) return;
+    const delayMs = this.#delayMs[lane.direction];
+    if (delayMs === 0 && lane.queue.length === 0) {
+      lane.to.write(chunk);
+      return;
+    }
+    lane.queue.push({ at: Date.now() + delayMs, chunk });
+    this.#schedule(lane);
+  }
+
+  #schedule(lane: Lane): void {
+    if (lane.timer) return;
+    const next = lane.queue[0];
+    if (!next) return;
+    lane.timer = setTimeout(
+      () => {
+        lane.timer = undefined;
+        const now = Date.now();
+        while (lane.queue[0] && lane.queue[0].at <= now) {
+          const { chunk } = lane.queue.shift()!;
+          if (!lane.to.destroyed) lane.to.write(chunk);
+        }
+        this.#schedule(lane);
+      },
+      Math.max(0, next.at - Date.now()),
+    );
+  }
+
+  #drop(link: Link, rst: boolean): void {
+    if (!this.#links.delete(link)) return;
+    for (const lane of link.lanes) {
+      clearTimeout(lane.timer);
+      lane.queue.length = 0;
+    }
+    for (const socket of [link.client, link.server]) {
+      if (socket.destroyed) continue;
+      if (rst && typeof socket.resetAndDestroy === 'function' && socket.readyState !== 'opening') {
+        socket.resetAndDestroy();
+      } else {
+        socket.destroy();
+      }
+    }
+  }
+}

@@ -1,0 +1,25 @@
+// zk-recipes/testing: real ZooKeeper ensembles and fault injection for tests.
+// Explicit named exports only.
+export { cleanupRegistry } from './cleanup-registry.js';
+export { DEFAULT_ZOOKEEPER_IMAGE, DockerBackend } from './docker-backend.js';
+export {
+  Ensemble,
+  type EnsembleOptions,
+  type ServerInfo,
+  type ServerStatus,
+  type WaitOptions,
+} from './ensemble.js';
+export {
+  EnsembleTimeoutError,
+  FourLetterWordTimeoutError,
+  ServerExitedError,
+  TestingKitError,
+  ZooKeeperNotFoundError,
+} from './errors.js';
+export { FaultProxy, type FaultProxyOptions, type ProxyDirection } from './fault-proxy.js';
+export { type FourLetterWord, type FourLetterWordOptions, fourLetterWord } from './four-letter-words.js';
+export { freePort } from './free-port.js';
+export { DEFAULT_JVM_FLAGS, ProcessBackend } from './process-backend.js';
+export type { EnsembleLayout, ServerAddress, ServerProcessState } from './server-backend.js';
+export { readServerRole, type ServerRole } from './server-role.js';
+export { findZooKeeperInstall, isDockerAvailable, type ZooKeeperInstall } from './zookeeper-install.js';

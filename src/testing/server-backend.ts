@@ -1,0 +1,47 @@
+/** Where one server of an ensemble listens. */
+export interface ServerAddress {
+  host: string;
+  /** Client port, reachable from this process. */
+  port: number;
+}
+
+/** How a backend sees one server: running, paused (frozen), or not running. */
+export type ServerProcessState = 'running' | 'paused' | 'stopped';
+
+/** The shape of an ensemble every backend builds: voters, observers and their settings. */
+export interface EnsembleLayout {
+  /** Voting members. */
+  size: number;
+  /** Non-voting observers, appended after the voters. */
+  observers: number;
+  tickTimeMs: number;
+  /** Extra zoo.cfg entries (they win over the kit's defaults). */
+  serverConfig: Record<string, string>;
+  /** Extra JVM flags (process backend) or `JVMFLAGS` (docker backend). */
+  jvmFlags: string[];
+}
+
+/**
+ * What the {@link Ensemble} needs from a way of running ZooKeeper servers (local JVMs or
+ * containers). Servers are addressed by index, 0-based; server index `i` has `myid` `i + 1`.
+ * @internal
+ */
+export interface ServerBackend {
+  readonly kind: 'process' | 'docker';
+  readonly count: number;
+  address(index: number): ServerAddress;
+  state(index: number): ServerProcessState;
+  pid(index: number): number | undefined;
+  /** Starts a stopped server; resolves once it was launched (not yet serving). */
+  start(index: number): Promise<void>;
+  /** Graceful stop (SIGTERM, then SIGKILL after a grace period); resolves when it is gone. */
+  stop(index: number): Promise<void>;
+  /** SIGKILL; resolves when it is gone. */
+  kill(index: number): Promise<void>;
+  pause(index: number): Promise<void>;
+  resume(index: number): Promise<void>;
+  /** Why the server exited, if it exited by itself since its last start. */
+  exitReason(index: number): string | undefined;
+  logs(index: number): string;
+  close(): Promise<void>;
+}

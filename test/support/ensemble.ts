@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, inject, onTestFinished } from 'vitest';
+import { Ensemble, type EnsembleOptions } from '../../src/testing/index.js';
+
+/**
+ * Starts a dedicated ensemble inside a test and closes it when the test finishes (pass or fail).
+ * Use it for tests that stop, kill, pause or cut servers; everything else should use the run's
+ * shared ensemble ({@link sharedConnectString}).
+ *
+ * @example
+ * ```ts
+ * it('survives losing the leader', async () => {
+ *   const ensemble = await withDedicatedEnsemble({ size: 3 });
+ *   await ensemble.kill((await ensemble.leader())!);
+ * });
+ * ```
+ */
+export async function withDedicatedEnsemble(options: EnsembleOptions = {}): Promise<Ensemble> {
+  const ensemble = await Ensemble.start(options);
+  onTestFinished(() => ensemble.close());
+  return ensemble;
+}
+
+/** Accessor returned by {@link useDedicatedEnsemble}. */
+export interface DedicatedEnsembleHandle {
+  /** The started ensemble; throws when read outside the suite's tests. */
+  readonly ensemble: Ensemble;
+}
+
+/**
+ * Starts ONE dedicated ensemble for a whole `describe` block (beforeAll) and closes it after
+ * the block (afterAll). Tests in the block share it, so each test must leave it healthy (restart
+ * what it stopped, heal its proxies): `afterEach(() => handle.ensemble.waitForQuorum())` helps.
+ *
+ * @example
+ * ```ts
+ * describe('lock under server failures', () => {
+ *   const zk = useDedicatedEnsemble({ size: 3 });
+ *   it('keeps one holder across a leader kill', async () => {
+ *     const { ensemble } = zk;
+ *     // …
+ *   });
+ * });
+ * ```
+ */
+export function useDedicatedEnsemble(options: EnsembleOptions = {}): DedicatedEnsembleHandle {
+  let started: Ensemble | undefined;
+  beforeAll(async () => {
+    started = await Ensemble.start(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return {
+    get ensemble(): Ensemble {
+      if (!started)
+        throw new Error('dedicated ensemble not started (use it inside a test of the same describe)');
+      return started;
+    },
+  };
+}
+
+/**
+ * The connect string of the run's shared ensemble (started by test/global-setup.ts, or
+ * ZK_TEST_CONNECT). Never stop or freeze its servers.
+ *
+ * @example
+ * ```ts
+ * const client = await ZooKeeperClient.connect(sharedConnectString());
+ * ```
+ */
+export function sharedConnectString(): string {
+  return inject('zkConnectString');
+}
+
+/**
+ * A unique path prefix for one test (`/<prefix>-<uuid>`), so tests sharing an ensemble never
+ * see each other's nodes. Append it to a connect string as a chroot, or use it as a base path.
+ *
+ * @example
+ * ```ts
+ * const root = uniquePath('lock'); // '/lock-3f1c…'
+ * const client = await ZooKeeperClient.connect(`${sharedConnectString()}${root}`);
+ * ```
+ */
+export function uniquePath(prefix = 'test'): string {
+  return `/${prefix}-${randomUUID()}`;
+}
