@@ -1,0 +1,470 @@
+import type { Observable } from 'rxjs';
+import type { Acl, ClientInfo, Request, Response, Stat } from '../protocol/index.js';
+import { validateAcl } from './acl.js';
+import { checkTimeout, modeInfo, toData, wireVersion } from './arguments.js';
+import type { ClientStats } from './client-stats.js';
+import {
+  ClientClosedError,
+  errorFromCode,
+  InvalidArgumentError,
+  NodeExistsError,
+  NoNodeError,
+  NoWatcherError,
+  ZooKeeperError,
+} from './errors.js';
+import type { Logger } from './logger.js';
+import { applyChroot, stripChroot, validatePath } from './paths.js';
+import { PersistentWatchHandle } from './persistent-watch-handle.js';
+import type { SessionEngine } from './session-engine.js';
+import type { RawWatchEvent, WatchKind } from './watch-manager.js';
+import { type Transaction, TransactionBuilder } from './transaction.js';
+import { deleteTree, ensureNode, ensureParents } from './tree-ops.js';
+import type {
+  AddWatchOptions,
+  CallOptions,
+  CreateOptions,
+  PersistentWatch,
+  ReadOp,
+  ReadOptions,
+  ReadResult,
+  RemoveWatchesOptions,
+  SessionState,
+  VersionOptions,
+  WaitOptions,
+  WatchListener,
+} from './types.js';
+import type { ZooKeeperClient } from './zookeeper-client.js';
+
+/** What the façade uses of the session engine. @internal */
+export type Engine = Pick<
+  SessionEngine,
+  | 'state'
+  | 'state$'
+  | 'sessionId'
+  | 'sessionPassword'
+  | 'negotiatedTimeoutMs'
+  | 'waitForConnection'
+  | 'request'
+  | 'removeWatches'
+  | 'stats'
+  | 'close'
+  | 'addAuth'
+>;
+
+/** Settings of the façade itself. @internal */
+export interface FacadeSettings {
+  chroot: string;
+  defaultAcl: readonly Acl[];
+  maxDataBytes: number;
+  logger: Logger;
+}
+
+type RawListener = (e: RawWatchEvent) => void;
+
+/**
+ * The {@link ZooKeeperClient} implementation: checks arguments, applies and strips the chroot,
+ * and maps operations onto engine requests. Create it with {@link createClient}.
+ *
+ * @example
+ * ```ts
+ * const client: ZooKeeperClient = new ZooKeeperClientImpl(engine, settings);
+ * ```
+ * @internal
+ */
+export class ZooKeeperClientImpl implements ZooKeeperClient {
+  readonly chroot: string;
+  readonly #engine: Engine;
+  readonly #settings: FacadeSettings;
+  readonly #wrappers = new WeakMap<WatchListener, RawListener>();
+  #closing: Promise<void> | undefined;
+
+  constructor(engine: Engine, settings: FacadeSettings) {
+    this.#engine = engine;
+    this.#settings = settings;
+    this.chroot = settings.chroot;
+  }
+
+  get state(): SessionState {
+    return this.#engine.state;
+  }
+  get state$(): Observable<SessionState> {
+    return this.#engine.state$;
+  }
+  get sessionId(): bigint {
+    return this.#engine.sessionId;
+  }
+  get sessionPassword(): Buffer {
+    return this.#engine.sessionPassword;
+  }
+  get sessionTimeoutMs(): number {
+    return this.#engine.negotiatedTimeoutMs;
+  }
+
+  async waitForConnection(opts: WaitOptions = {}): Promise<void> {
+    this.#checkOpen(opts);
+    await this.#engine.waitForConnection(opts);
+  }
+
+  async create(
+    path: string,
+    data?: Uint8Array | string,
+    opts: CreateOptions = {},
+  ): Promise<{ path: string; stat: Stat }> {
+    this.#checkOpen(opts);
+    const mode = modeInfo(opts.mode, opts.ttlMs);
+    validatePath(path, mode.sequential);
+    if (path === '/') throw new InvalidArgumentError('cannot create the root node');
+    const acl = opts.acl ?? this.#settings.defaultAcl;
+    validateAcl(acl);
+    const parents = opts.createParents ?? false;
+    if (parents !== true && parents !== false && parents !== 'container') {
+      throw new InvalidArgumentError(
+        `createParents must be true, false or 'container', got ${String(parents)}`,
+      );
+    }
+    const base = { path: this.#server(path), data: toData(data, this.#settings.maxDataBytes), acl: [...acl] };
+    const req: Request = mode.ttl
+      ? { op: 'createTTL', ...base, flags: mode.flags, ttl: BigInt(opts.ttlMs ?? 0) }
+      : { op: opts.mode === 'container' ? 'createContainer' : 'create2', ...base, flags: mode.flags };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await this.#send(req, opts, path);
+        if (res.op !== 'create2' && res.op !== 'createContainer' && res.op !== 'createTTL')
+          throw unexpected(res, path);
+        return { path: this.#client(res.path), stat: res.stat };
+      } catch (err) {
+        if (!(err instanceof NoNodeError) || parents === false || attempt >= 5) throw err;
+      }
+      const parentMode = parents === 'container' ? 'container' : 'persistent';
+      await ensureParents(this, path.endsWith('/') ? `${path}x` : path, {
+        ...callOpts(opts),
+        parentMode,
+        parentAcl: this.#settings.defaultAcl,
+      });
+    }
+  }
+
+  async exists(path: string, opts: ReadOptions = {}): Promise<Stat | null> {
+    const res = await this.#read(path, 'exists', 'exist', opts).catch((err: unknown) => {
+      if (err instanceof NoNodeError) return null;
+      throw err;
+    });
+    if (res === null) return null;
+    if (res.op !== 'exists') throw unexpected(res, path);
+    return res.stat;
+  }
+
+  async getData(path: string, opts: ReadOptions = {}): Promise<{ data: Buffer; stat: Stat }> {
+    const res = await this.#read(path, 'getData', 'data', opts);
+    if (res.op !== 'getData') throw unexpected(res, path);
+    return { data: res.data, stat: res.stat };
+  }
+
+  async getChildren(path: string, opts: ReadOptions = {}): Promise<string[]> {
+    const res = await this.#read(path, 'getChildren', 'child', opts);
+    if (res.op !== 'getChildren') throw unexpected(res, path);
+    return res.children;
+  }
+
+  async getChildrenWithStat(
+    path: string,
+    opts: ReadOptions = {},
+  ): Promise<{ children: string[]; stat: Stat }> {
+    const res = await this.#read(path, 'getChildren2', 'child', opts);
+    if (res.op !== 'getChildren2') throw unexpected(res, path);
+    return { children: res.children, stat: res.stat };
+  }
+
+  async setData(path: string, data: Uint8Array | string, opts: VersionOptions = {}): Promise<Stat> {
+    this.#checkOpen(opts);
+    validatePath(path);
+    const version = wireVersion(opts.version);
+    const buf = toData(data, this.#settings.maxDataBytes);
+    const res = await this.#send({ op: 'setData', path: this.#server(path), data: buf, version }, opts, path);
+    if (res.op !== 'setData') throw unexpected(res, path);
+    return res.stat;
+  }
+
+  async delete(path: string, opts: VersionOptions = {}): Promise<void> {
+    this.#checkOpen(opts);
+    validatePath(path);
+    const version = wireVersion(opts.version);
+    await this.#send({ op: 'delete', path: this.#server(path), version }, opts, path);
+  }
+
+  async deleteRecursive(path: string, opts: CallOptions = {}): Promise<void> {
+    this.#checkOpen(opts);
+    validatePath(path);
+    if (path === '/' && this.chroot === '')
+      throw new InvalidArgumentError('refusing to delete the root node');
+    await deleteTree(this, path, callOpts(opts));
+  }
+
+  async mkdirp(path: string, opts: CreateOptions = {}): Promise<void> {
+    this.#checkOpen(opts);
+    validatePath(path);
+    const mode = opts.mode ?? 'persistent';
+    if (modeInfo(mode, opts.ttlMs).sequential)
+      throw new InvalidArgumentError('mkdirp cannot create sequential nodes');
+    if (path === '/') return;
+    const acl = opts.acl ?? this.#settings.defaultAcl;
+    validateAcl(acl);
+    const parentMode =
+      opts.createParents === 'container' || mode === 'container' ? 'container' : 'persistent';
+    const ensure = { ...callOpts(opts), parentMode, parentAcl: this.#settings.defaultAcl } as const;
+    if (opts.ttlMs === undefined) return ensureNode(this, path, mode, acl, ensure);
+    // TTL nodes: the generic ensureNode passes no ttl, so create directly with it.
+    await ensureParents(this, path, ensure);
+    await this.create(path, undefined, { ...callOpts(opts), mode, acl, ttlMs: opts.ttlMs }).catch(
+      (err: unknown) => {
+        if (!(err instanceof NodeExistsError)) throw err;
+      },
+    );
+  }
+
+  multi(): Transaction {
+    return new TransactionBuilder({
+      chroot: this.chroot,
+      defaultAcl: this.#settings.defaultAcl,
+      maxDataBytes: this.#settings.maxDataBytes,
+      send: (req, opts = {}) => {
+        this.#checkOpen(opts);
+        return this.#send(req, opts);
+      },
+    });
+  }
+
+  async multiRead(ops: ReadOp[], opts: CallOptions = {}): Promise<ReadResult[]> {
+    this.#checkOpen(opts);
+    if (!Array.isArray(ops)) throw new InvalidArgumentError('multiRead needs an array of ops');
+    const wire = ops.map((o, i) => {
+      if (o === null || typeof o !== 'object' || (o.type !== 'getData' && o.type !== 'getChildren')) {
+        throw new InvalidArgumentError(`multiRead op ${i} must be { type: 'getData' | 'getChildren', path }`);
+      }
+      validatePath(o.path);
+      return { op: o.type, path: this.#server(o.path) };
+    });
+    if (wire.length === 0) return [];
+    const res = await this.#send({ op: 'multiRead', ops: wire }, opts);
+    if (res.op !== 'multiRead') throw unexpected(res);
+    return res.results.map((r, i): ReadResult => {
+      if (r.type === 'getData') return { type: 'getData', data: r.data, stat: r.stat };
+      if (r.type === 'getChildren') return { type: 'getChildren', children: r.children };
+      if (r.type === 'error') return { type: 'error', error: errorFromCode(r.err, ops[i]?.path) };
+      throw unexpected(res, ops[i]?.path);
+    });
+  }
+
+  async sync(path: string, opts: CallOptions = {}): Promise<void> {
+    this.#checkOpen(opts);
+    validatePath(path);
+    await this.#send({ op: 'sync', path: this.#server(path) }, opts, path);
+  }
+
+  async getACL(path: string, opts: CallOptions = {}): Promise<{ acl: Acl[]; stat: Stat }> {
+    this.#checkOpen(opts);
+    validatePath(path);
+    const res = await this.#send({ op: 'getACL', path: this.#server(path) }, opts, path);
+    if (res.op !== 'getACL') throw unexpected(res, path);
+    return { acl: res.acl, stat: res.stat };
+  }
+
+  async setACL(path: string, acl: readonly Acl[], opts: VersionOptions = {}): Promise<Stat> {
+    this.#checkOpen(opts);
+    validatePath(path);
+    validateAcl(acl);
+    const version = wireVersion(opts.version);
+    const res = await this.#send(
+      { op: 'setACL', path: this.#server(path), acl: [...acl], version },
+      opts,
+      path,
+    );
+    if (res.op !== 'setACL') throw unexpected(res, path);
+    return res.stat;
+  }
+
+  async getEphemerals(prefixPath = '/', opts: CallOptions = {}): Promise<string[]> {
+    this.#checkOpen(opts);
+    validatePath(prefixPath);
+    const res = await this.#send(
+      { op: 'getEphemerals', prefixPath: this.#server(prefixPath) },
+      opts,
+      prefixPath,
+    );
+    if (res.op !== 'getEphemerals') throw unexpected(res, prefixPath);
+    const out: string[] = [];
+    for (const p of res.ephemerals) {
+      const rel = stripChroot(this.chroot, p);
+      if (rel !== undefined) out.push(rel);
+    }
+    return out;
+  }
+
+  async getAllChildrenNumber(path: string, opts: CallOptions = {}): Promise<number> {
+    this.#checkOpen(opts);
+    validatePath(path);
+    const res = await this.#send({ op: 'getAllChildrenNumber', path: this.#server(path) }, opts, path);
+    if (res.op !== 'getAllChildrenNumber') throw unexpected(res, path);
+    return res.totalNumber;
+  }
+
+  async whoAmI(opts: CallOptions = {}): Promise<ClientInfo[]> {
+    this.#checkOpen(opts);
+    const res = await this.#send({ op: 'whoAmI' }, opts);
+    if (res.op !== 'whoAmI') throw unexpected(res);
+    return res.clientInfo;
+  }
+
+  async addAuth(scheme: string, auth: string | Uint8Array, opts: CallOptions = {}): Promise<void> {
+    this.#checkOpen(opts);
+    if (typeof scheme !== 'string' || scheme.length === 0)
+      throw new InvalidArgumentError('auth scheme must be a non-empty string');
+    const bytes = toData(auth, this.#settings.maxDataBytes);
+    await this.#engine.addAuth(scheme, bytes, callOpts(opts));
+  }
+
+  async addWatch(
+    path: string,
+    listener: WatchListener,
+    opts: AddWatchOptions = {},
+  ): Promise<PersistentWatch> {
+    this.#checkOpen(opts);
+    validatePath(path);
+    if (typeof listener !== 'function') throw new InvalidArgumentError('addWatch needs a listener function');
+    const recursive = opts.recursive === true;
+    const kind: WatchKind = recursive ? 'persistent-recursive' : 'persistent';
+    const serverPath = this.#server(path);
+    const raw = this.#wrap(listener);
+    await this.#send({ op: 'addWatch', path: serverPath, mode: recursive ? 1 : 0 }, opts, path, {
+      kind,
+      path: serverPath,
+      listener: raw,
+    });
+    return new PersistentWatchHandle(path, recursive, async () => {
+      if (this.#closing !== undefined) return;
+      await this.#engine.removeWatches(serverPath, 'persistent', { listener: raw }).catch((err: unknown) => {
+        if (err instanceof NoWatcherError || err instanceof ClientClosedError) return;
+        throw err;
+      });
+    });
+  }
+
+  async removeWatches(
+    path: string,
+    type: 'children' | 'data' | 'any',
+    opts: RemoveWatchesOptions = {},
+  ): Promise<void> {
+    this.#checkOpen(opts);
+    validatePath(path);
+    if (type !== 'children' && type !== 'data' && type !== 'any') {
+      throw new InvalidArgumentError(`watch type must be 'children', 'data' or 'any', got ${String(type)}`);
+    }
+    if (opts.listener !== undefined && typeof opts.listener !== 'function') {
+      throw new InvalidArgumentError('listener must be a function');
+    }
+    const raw = opts.listener === undefined ? undefined : (this.#wrappers.get(opts.listener) ?? (() => {}));
+    const removeOpts = { ...callOpts(opts), local: opts.local === true, ...(raw ? { listener: raw } : {}) };
+    try {
+      await this.#engine.removeWatches(this.#server(path), type, removeOpts);
+    } catch (err) {
+      throw withPath(err, path);
+    }
+  }
+
+  stats(): ClientStats {
+    return this.#engine.stats();
+  }
+
+  close(): Promise<void> {
+    const closing = this.#closing ?? this.#engine.close();
+    this.#closing = closing;
+    return closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #checkOpen(opts: CallOptions): void {
+    if (this.#closing !== undefined) throw new ClientClosedError();
+    if (opts === null || typeof opts !== 'object')
+      throw new InvalidArgumentError('options must be an object');
+    checkTimeout(opts.timeoutMs);
+    if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) {
+      throw new InvalidArgumentError('signal must be an AbortSignal');
+    }
+  }
+
+  async #read(
+    path: string,
+    op: 'exists' | 'getData' | 'getChildren' | 'getChildren2',
+    kind: WatchKind,
+    opts: ReadOptions,
+  ): Promise<Response> {
+    this.#checkOpen(opts);
+    validatePath(path);
+    const watch = opts.watch;
+    if (watch !== undefined && typeof watch !== 'function')
+      throw new InvalidArgumentError('watch must be a function');
+    const serverPath = this.#server(path);
+    const registration = watch ? { kind, path: serverPath, listener: this.#wrap(watch) } : undefined;
+    return this.#send({ op, path: serverPath, watch: watch !== undefined }, opts, path, registration);
+  }
+
+  async #send(
+    req: Request,
+    opts: CallOptions,
+    clientPath?: string,
+    watch?: { kind: WatchKind; path: string; listener: RawListener },
+  ): Promise<Response> {
+    try {
+      return await this.#engine.request(req, { ...callOpts(opts), ...(watch ? { watch } : {}) });
+    } catch (err) {
+      throw withPath(err, clientPath);
+    }
+  }
+
+  #server(path: string): string {
+    return applyChroot(this.chroot, path);
+  }
+
+  #client(serverPath: string): string {
+    return stripChroot(this.chroot, serverPath) ?? serverPath;
+  }
+
+  /** One stable wrapper per listener, so the engine can tell the same listener apart. */
+  #wrap(listener: WatchListener): RawListener {
+    let raw = this.#wrappers.get(listener);
+    if (raw === undefined) {
+      raw = (e: RawWatchEvent) => {
+        const path = stripChroot(this.chroot, e.path);
+        if (path === undefined) return;
+        try {
+          listener(e.zxid === undefined ? { type: e.type, path } : { type: e.type, path, zxid: e.zxid });
+        } catch (err) {
+          this.#settings.logger.warn('watch listener threw', { path, type: e.type, error: String(err) });
+        }
+      };
+      this.#wrappers.set(listener, raw);
+    }
+    return raw;
+  }
+}
+
+function callOpts(opts: CallOptions): CallOptions {
+  const out: CallOptions = {};
+  if (opts.signal !== undefined) out.signal = opts.signal;
+  if (opts.timeoutMs !== undefined) out.timeoutMs = opts.timeoutMs;
+  return out;
+}
+
+/** Server errors carry the server path; rethrow them with the client's (chroot-relative) path. */
+function withPath(err: unknown, clientPath: string | undefined): unknown {
+  if (clientPath === undefined || !(err instanceof ZooKeeperError) || err.path === undefined) return err;
+  if (err.path === clientPath) return err;
+  return errorFromCode(err.code, clientPath, { cause: err });
+}
+
+function unexpected(res: Response, path?: string): Error {
+  return errorFromCode(-5, path, { cause: `unexpected reply '${res.op}'` });
+}
