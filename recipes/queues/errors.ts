@@ -1,0 +1,78 @@
+// Typed errors of the queue recipes.
+
+/**
+ * A take's delete was sent but its reply was lost (connection loss, timeout or session expiry),
+ * and when the client read the queue again the item was gone: either our delete removed it or
+ * another consumer took it. At-most-once delivery forbids returning it, and silently dropping
+ * it would hide a possible loss, so the take rejects with this error, which carries the item.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await queue.take();
+ * } catch (err) {
+ *   if (err instanceof TakeOutcomeUnknownError) audit.log('maybe lost', err.itemName, err.data);
+ * }
+ * ```
+ */
+export class TakeOutcomeUnknownError extends Error {
+  override readonly name = 'TakeOutcomeUnknownError';
+  constructor(
+    /** Node name of the item, e.g. `qn-0000000042`. */
+    readonly itemName: string,
+    /** The item's data as read before the delete. */
+    readonly data: Buffer,
+    options?: ErrorOptions,
+  ) {
+    super(`take of ${itemName}: the delete's outcome is unknown (reply lost)`, options);
+  }
+}
+
+/**
+ * `putMany` wrote some chunks and then failed; `created` lists the items that were written
+ * (each chunk is one atomic multi, so an item is either in `created` or not in the queue,
+ * except for the failing chunk when its reply was lost).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await queue.putMany(items);
+ * } catch (err) {
+ *   if (err instanceof PutManyError) console.log(`${err.created.length} items were queued`);
+ * }
+ * ```
+ */
+export class PutManyError extends Error {
+  override readonly name = 'PutManyError';
+  constructor(
+    /** Names of the items created before the failure. */
+    readonly created: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(`putMany failed after ${created.length} items`, options);
+  }
+}
+
+/**
+ * The lock on a taken {@link LockedItem} is gone (its session was lost), so `complete()` cannot
+ * remove the item: it is back in the queue for another consumer.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await item.complete();
+ * } catch (err) {
+ *   if (err instanceof ItemLockLostError) console.log('another consumer will redo', err.itemName);
+ * }
+ * ```
+ */
+export class ItemLockLostError extends Error {
+  override readonly name = 'ItemLockLostError';
+  constructor(
+    /** Node name of the item. */
+    readonly itemName: string,
+    options?: ErrorOptions,
+  ) {
+    super(`lock on queue item ${itemName} was lost with its session`, options);
+  }
+}

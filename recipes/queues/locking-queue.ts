@@ -1,0 +1,274 @@
+// Queue with take-then-complete semantics (kazoo's LockingQueue layout): an item stays in the
+// queue, locked by an ephemeral node, until its consumer completes it; a consumer that dies
+// loses its locks with its session and the items become available again.
+import { randomUUID } from 'node:crypto';
+import { BadVersionError, NodeExistsError, NoNodeError, type ZooKeeperClient } from '../../src/index.js';
+import { ChildrenWatch } from '../internal/children-watch.js';
+import { guaranteedDelete } from '../internal/guaranteed-delete.js';
+import { retryTransient } from '../internal/retry-transient.js';
+import { abortable, combineSignal, throwIfAborted, type WaitOptions } from '../internal/wait-signal.js';
+import { isOutcomeUnknown } from './ambiguous-error.js';
+import { LockedItem } from './locked-item.js';
+import { DEFAULT_MAX_BATCH_BYTES, ensureQueuePath, putItem, putItems, toBytes } from './put-items.js';
+import { lockingNaming, lockingPrefix, toSortedEntries } from './queue-naming.js';
+
+/** Options of a {@link LockingQueue}. */
+export interface LockingQueueOptions {
+  /** Written into our lock nodes (who holds what); default a random UUID. */
+  consumerId?: string;
+  /** Byte budget of one multi in `putMany`. Default 960 KiB. */
+  maxBatchBytes?: number;
+}
+
+/** An item for {@link LockingQueue.putMany}. */
+export interface LockingQueueItem {
+  readonly data: Uint8Array | string;
+  /** 0–999, lower first; default 100 (kazoo's default). */
+  readonly priority?: number;
+}
+
+/**
+ * A distributed queue where an item is **never lost**: `take()` locks the first free item
+ * (an ephemeral `taken/<item>` node created in one transaction with a check that the item
+ * still exists) and returns a {@link LockedItem}; `complete()` deletes the item and its lock
+ * in one transaction, `giveBack()` releases the lock. If the consumer dies (its session ends),
+ * the server deletes its locks and the items go back to the queue. Delivery is at least once;
+ * an item is completed at most once.
+ *
+ * Layout (kazoo's `LockingQueue`): `<path>/entries/entry-<priority 3 digits>-<sequence>`
+ * (persistent-sequential, raw data) and `<path>/taken/<entry>` (ephemeral, data = consumer
+ * id). Consumers wait on children watches of both nodes, never by polling.
+ *
+ * **Connection loss.** On `suspended`, held items stay held and waiting `take`s keep waiting
+ * (the watches survive a reconnect in the same session). On `lost`, every {@link LockedItem}
+ * of that session fires `lost` (its lock is gone and its item is back in the queue), and
+ * waiting `take`s list again in the new session. A `take` whose lock transaction reply is lost
+ * reads its lock back: it keeps the item only if the lock exists in its current session.
+ *
+ * @example
+ * ```ts
+ * const queue = new LockingQueue(client, '/work');
+ * await queue.put('job-1');
+ * const item = await queue.take({ timeoutMs: 10_000 });
+ * try {
+ *   await handle(item.data);
+ *   await item.complete();
+ * } catch (err) {
+ *   await item.giveBack();
+ * }
+ * ```
+ */
+export class LockingQueue implements AsyncDisposable {
+  readonly #client: ZooKeeperClient;
+  readonly #path: string;
+  readonly #entriesPath: string;
+  readonly #takenPath: string;
+  readonly #consumerId: string;
+  readonly #maxBatchBytes: number;
+  readonly #entriesWatch: ChildrenWatch;
+  readonly #takenWatch: ChildrenWatch;
+  readonly #closed = new AbortController();
+
+  constructor(client: ZooKeeperClient, path: string, options: LockingQueueOptions = {}) {
+    this.#client = client;
+    this.#path = path;
+    this.#entriesPath = `${path}/entries`;
+    this.#takenPath = `${path}/taken`;
+    this.#consumerId = options.consumerId ?? randomUUID();
+    this.#maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+    this.#entriesWatch = new ChildrenWatch(client, this.#entriesPath);
+    this.#takenWatch = new ChildrenWatch(client, this.#takenPath);
+  }
+
+  /** The queue node's path. */
+  get path(): string {
+    return this.#path;
+  }
+
+  /** The id written into this consumer's lock nodes. */
+  get consumerId(): string {
+    return this.#consumerId;
+  }
+
+  /**
+   * Adds one item (priority 0–999, default 100, lower first); resolves to its node name.
+   *
+   * @example
+   * ```ts
+   * await queue.put('job', { priority: 50 });
+   * ```
+   */
+  async put(data: Uint8Array | string, opts: { priority?: number } = {}): Promise<string> {
+    return putItem(this.#client, this.#entriesPath, {
+      prefix: lockingPrefix(opts.priority ?? 100),
+      data: toBytes(data),
+    });
+  }
+
+  /**
+   * Adds many items in as few atomic multis as fit the size limit.
+   *
+   * @example
+   * ```ts
+   * await queue.putMany([{ data: 'a' }, { data: 'b', priority: 10 }]);
+   * ```
+   */
+  async putMany(items: readonly (LockingQueueItem | Uint8Array | string)[]): Promise<string[]> {
+    const batch = items.map((item) => {
+      const { data, priority } =
+        typeof item === 'string' || item instanceof Uint8Array ? { data: item, priority: 100 } : item;
+      return { prefix: lockingPrefix(priority ?? 100), data: toBytes(data) };
+    });
+    return putItems(this.#client, this.#entriesPath, batch, this.#maxBatchBytes);
+  }
+
+  /**
+   * Locks and returns the first free item, waiting for one. Rejects with `signal.reason` on
+   * abort or a `TimeoutError` after `timeoutMs`.
+   *
+   * @example
+   * ```ts
+   * const item = await queue.take({ signal });
+   * ```
+   */
+  async take(opts: WaitOptions = {}): Promise<LockedItem> {
+    const user = combineSignal(opts);
+    const signal = user ? AbortSignal.any([user, this.#closed.signal]) : this.#closed.signal;
+    for (;;) {
+      throwIfAborted(signal);
+      const [entries, taken] = await this.#listBoth(signal);
+      const takenSet = new Set(taken);
+      for (const entry of toSortedEntries(lockingNaming, entries)) {
+        if (takenSet.has(entry.name)) continue;
+        throwIfAborted(signal);
+        const item = await this.#tryLock(entry.name, signal);
+        if (item) return item;
+      }
+      await abortable(Promise.race([this.#entriesWatch.changed, this.#takenWatch.changed]), signal);
+    }
+  }
+
+  /**
+   * Number of items in the queue, locked or not.
+   *
+   * @example
+   * ```ts
+   * await queue.size();
+   * ```
+   */
+  async size(opts: WaitOptions = {}): Promise<number> {
+    try {
+      const children = await this.#client.getChildren(this.#entriesPath, { signal: combineSignal(opts) });
+      return toSortedEntries(lockingNaming, children).length;
+    } catch (err) {
+      if (err instanceof NoNodeError) return 0;
+      throw err;
+    }
+  }
+
+  /**
+   * Stops this consumer: waiting `take`s reject with an `AbortError`; the watches are removed.
+   * Items already taken stay held until completed or given back. Idempotent.
+   *
+   * @example
+   * ```ts
+   * await queue.close();
+   * ```
+   */
+  async close(): Promise<void> {
+    if (this.#closed.signal.aborted) return;
+    this.#closed.abort(new DOMException('queue closed', 'AbortError'));
+    this.#entriesWatch.dispose();
+    this.#takenWatch.dispose();
+  }
+
+  /** Same as {@link LockingQueue.close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #listBoth(signal: AbortSignal): Promise<[string[], string[]]> {
+    for (;;) {
+      try {
+        return await retryTransient(
+          () => Promise.all([this.#entriesWatch.list({ signal }), this.#takenWatch.list({ signal })]),
+          signal,
+        );
+      } catch (err) {
+        if (!(err instanceof NoNodeError)) throw err;
+        await Promise.all([
+          ensureQueuePath(this.#client, this.#entriesPath),
+          ensureQueuePath(this.#client, this.#takenPath),
+        ]);
+      }
+    }
+  }
+
+  /** Locks `name` if it is still there and free; `null` otherwise. */
+  async #tryLock(name: string, signal: AbortSignal): Promise<LockedItem | null> {
+    const entryPath = `${this.#entriesPath}/${name}`;
+    const lockPath = `${this.#takenPath}/${name}`;
+    let read: { data: Buffer; version: number };
+    try {
+      const { data, stat } = await retryTransient(() => this.#client.getData(entryPath, { signal }), signal);
+      read = { data, version: stat.version };
+    } catch (err) {
+      if (err instanceof NoNodeError) return null;
+      throw err;
+    }
+    const sessionId = this.#client.sessionId;
+    try {
+      // No signal: abandoning the transaction in flight could leave a lock we do not know of.
+      await this.#client
+        .multi()
+        .check(entryPath, read.version)
+        .create(lockPath, this.#consumerId, { mode: 'ephemeral' })
+        .commit();
+    } catch (err) {
+      if (err instanceof NodeExistsError || err instanceof NoNodeError || err instanceof BadVersionError)
+        return null;
+      if (!isOutcomeUnknown(err)) throw err;
+      return this.#readBackLock(name, read.data, entryPath, lockPath);
+    }
+    if (this.#client.sessionId !== sessionId) return this.#readBackLock(name, read.data, entryPath, lockPath);
+    return new LockedItem(this.#client, name, read.data, { entryPath, lockPath }, sessionId);
+  }
+
+  /** After an ambiguous lock transaction: ours only if the lock lives in our current session. */
+  async #readBackLock(
+    name: string,
+    data: Buffer,
+    entryPath: string,
+    lockPath: string,
+  ): Promise<LockedItem | null> {
+    try {
+      const { data: owner, stat } = await retryTransient(
+        () => this.#client.getData(lockPath),
+        AbortSignal.timeout(this.#client.sessionTimeoutMs),
+      );
+      if (owner.toString() !== this.#consumerId) return null;
+      if (stat.ephemeralOwner === this.#client.sessionId) {
+        return new LockedItem(this.#client, name, data, { entryPath, lockPath }, stat.ephemeralOwner);
+      }
+      void guaranteedDelete(this.#client, lockPath, { ephemeralOwner: stat.ephemeralOwner });
+      return null;
+    } catch (err) {
+      if (err instanceof NoNodeError) return null;
+      // Could not read it back: a lock of ours may exist that nobody will complete; it goes
+      // away with our session at the latest. Try to remove it in the background.
+      void this.#releaseIfOurs(lockPath);
+      return null;
+    }
+  }
+
+  async #releaseIfOurs(lockPath: string): Promise<void> {
+    try {
+      const { data: owner, stat } = await retryTransient(() => this.#client.getData(lockPath));
+      if (owner.toString() === this.#consumerId) {
+        await guaranteedDelete(this.#client, lockPath, { ephemeralOwner: stat.ephemeralOwner });
+      }
+    } catch {
+      // gone, or the client closed: nothing of ours is left
+    }
+  }
+}

@@ -1,0 +1,162 @@
+// FIFO queue, at most once: ZooKeeper's queue recipe (`qn-` items), data-compatible with
+// Curator's SimpleDistributedQueue.
+import type { ZooKeeperClient } from '../../src/index.js';
+import type { WaitOptions } from '../internal/wait-signal.js';
+import { QueueCore, type QueueItem } from './queue-core.js';
+import { DEFAULT_MAX_BATCH_BYTES, putItem, putItems, toBytes } from './put-items.js';
+import { FIFO_PREFIX, fifoNaming } from './queue-naming.js';
+
+/** Options of a {@link Queue} (and of the priority and delay queues). */
+export interface QueueOptions {
+  /** Items whose data a consumer reads in one multiRead when its cache runs dry. Default 32. */
+  prefetchCount?: number;
+  /** Byte budget of one multi in `putMany` (under the server's 1 MiB limit). Default 960 KiB. */
+  maxBatchBytes?: number;
+}
+
+/**
+ * A distributed FIFO queue with **at-most-once** delivery: `take()` removes the head item
+ * (a versioned delete: whoever deletes it owns it), so an item is never handed to two
+ * consumers, and an item a consumer took is gone even if that consumer crashes before
+ * processing it. Use {@link LockingQueue} when items must survive a consumer's death.
+ *
+ * Items are persistent-sequential nodes `<path>/qn-<sequence>` (ZooKeeper's queue recipe,
+ * readable and writable by Curator's `SimpleDistributedQueue`); the queue node is a container.
+ * FIFO order holds for one consumer; with several, each takes the first item it can delete.
+ * Consumers wait on a children watch, never by polling. One queue node holds up to about 10k
+ * items comfortably (a listing must fit in one 1 MiB reply).
+ *
+ * **Delivery when a reply is lost.** A `put` whose reply is lost rejects with the connection
+ * error; the item may or may not have been added (retrying may duplicate it). A `take` whose
+ * delete reply is lost reads the queue again after reconnecting: if the item is still there,
+ * the delete is retried; if it is gone, nobody can tell whether we or another consumer removed
+ * it, so `take` rejects with {@link TakeOutcomeUnknownError} carrying the item (never a silent
+ * loss, never a duplicate).
+ *
+ * **Connection loss.** On `suspended`, pending `take`s keep waiting (their requests wait for
+ * the connection, bounded by the client's `requestTimeoutMs`; the children watch survives a
+ * reconnect within the session). On `lost`, the watch fires `session-lost`, and waiting `take`s
+ * list the queue again in the new session. Items are persistent, so nothing in the queue is
+ * lost with a session.
+ *
+ * @example
+ * ```ts
+ * const queue = new Queue(client, '/jobs');
+ * await queue.put(JSON.stringify({ id: 1 }));
+ * await queue.putMany(['a', 'b', 'c']);          // one multi
+ * const item = await queue.take({ timeoutMs: 5_000 });
+ * console.log(item.name, item.data.toString());
+ * await queue.close();
+ * ```
+ */
+export class Queue implements AsyncDisposable {
+  readonly #client: ZooKeeperClient;
+  readonly #path: string;
+  readonly #core: QueueCore;
+  readonly #maxBatchBytes: number;
+
+  constructor(client: ZooKeeperClient, path: string, options: QueueOptions = {}) {
+    this.#client = client;
+    this.#path = path;
+    this.#core = new QueueCore(client, path, fifoNaming, options.prefetchCount);
+    this.#maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+  }
+
+  /** The queue node's path. */
+  get path(): string {
+    return this.#path;
+  }
+
+  /**
+   * Appends one item; resolves to its node name (`qn-0000000042`).
+   *
+   * @example
+   * ```ts
+   * const name = await queue.put('hello');
+   * ```
+   */
+  async put(data: Uint8Array | string): Promise<string> {
+    return putItem(this.#client, this.#path, { prefix: FIFO_PREFIX, data: toBytes(data) });
+  }
+
+  /**
+   * Appends many items in as few multi requests as fit under the size limit; each multi is
+   * atomic and keeps the input order. Resolves to the node names in input order.
+   *
+   * @example
+   * ```ts
+   * const names = await queue.putMany(['a', 'b', 'c']);
+   * ```
+   */
+  async putMany(items: readonly (Uint8Array | string)[]): Promise<string[]> {
+    const batch = items.map((data) => ({ prefix: FIFO_PREFIX, data: toBytes(data) }));
+    return putItems(this.#client, this.#path, batch, this.#maxBatchBytes);
+  }
+
+  /**
+   * Removes and returns the head item, waiting (on a children watch) until there is one.
+   * Rejects with `signal.reason` on abort or a `TimeoutError` after `timeoutMs`.
+   *
+   * @example
+   * ```ts
+   * const { data } = await queue.take({ signal });
+   * ```
+   */
+  take(opts: WaitOptions = {}): Promise<QueueItem> {
+    return this.#core.take(opts);
+  }
+
+  /**
+   * Removes and returns the head item, or `null` at once when the queue is empty.
+   *
+   * @example
+   * ```ts
+   * const item = await queue.poll();
+   * ```
+   */
+  poll(opts: WaitOptions = {}): Promise<QueueItem | null> {
+    return this.#core.poll(opts);
+  }
+
+  /**
+   * Returns the head item without removing it, or `null` when the queue is empty.
+   *
+   * @example
+   * ```ts
+   * const head = await queue.peek();
+   * ```
+   */
+  peek(opts: WaitOptions = {}): Promise<QueueItem | null> {
+    return this.#core.peek(opts);
+  }
+
+  /**
+   * Number of items in the queue.
+   *
+   * @example
+   * ```ts
+   * console.log(await queue.size());
+   * ```
+   */
+  async size(opts: WaitOptions = {}): Promise<number> {
+    return (await this.#core.entries(opts)).length;
+  }
+
+  /**
+   * Stops this consumer: waiting `take`s reject with an `AbortError` and the children watch
+   * is removed. Items stay in the queue. Idempotent.
+   *
+   * @example
+   * ```ts
+   * await queue.close();
+   * ```
+   */
+  async close(): Promise<void> {
+    this.#core.close();
+  }
+
+  /** Same as {@link Queue.close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
