@@ -48,7 +48,7 @@ export { OpCode, type OpCodeName, type OpCodeValue, Xid, type XidValue } from '.
 export { ProtocolError } from './protocol-error.js';
 export { opCodeOf, REQUEST_OP_CODES, requestOpForCode } from './request-body.js';
 export type { MultiOp, MultiReadOp, Request, RequestOp } from './request-types.js';
-export { decodeRequest, encodeRequest } from './requests.js';
+export { decodeRequest, encodeRequest, STANDALONE_CHECK_REFUSED } from './requests.js';
 export {
   decodeReplyHeader,
   decodeResponse,
