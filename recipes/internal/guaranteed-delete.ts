@@ -20,7 +20,7 @@ import {
   SessionExpiredError,
   type ZooKeeperClient,
 } from '../../src/index.js';
-import { sleep } from './abortable.js';
+import { sleep } from './wait-signal.js';
 import { isSessionGone } from './session-guard.js';
 import { isTransientError, retryDelayMs } from './wait-for-delete.js';
 

@@ -27,7 +27,7 @@
  * @module
  */
 import { NoNodeError, SessionExpiredError, type ZooKeeperClient } from '../../src/index.js';
-import { sleep } from './abortable.js';
+import { sleep } from './wait-signal.js';
 import { RecipeError, SessionLostError } from './errors.js';
 import { type DeleteOutcome, guaranteedDelete } from './guaranteed-delete.js';
 import { type ProtectedNode, protectedCreate } from './protected-create.js';

@@ -32,7 +32,7 @@ import {
   type Stat,
   type ZooKeeperClient,
 } from '../../src/index.js';
-import { sleep } from './abortable.js';
+import { sleep } from './wait-signal.js';
 import { guaranteedDelete } from './guaranteed-delete.js';
 import { protectedPrefix } from './sequence.js';
 import { isSessionGone } from './session-guard.js';

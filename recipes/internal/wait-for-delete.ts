@@ -24,7 +24,7 @@ import {
   type ZooKeeperClient,
   ZooKeeperError,
 } from '../../src/index.js';
-import { sleep } from './abortable.js';
+import { sleep } from './wait-signal.js';
 import { SessionLostError } from './errors.js';
 import { isSessionGone } from './session-guard.js';
 
