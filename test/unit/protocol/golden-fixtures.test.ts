@@ -39,10 +39,12 @@ function decodeStep(step: FixtureStep): Decoded {
   return { header, res, trailing: body.subarray(r.offset) };
 }
 
-function resOf<T extends Response['op']>(name: string, op: T): Extract<Response, { op: T }> {
+type ResponseOf<T extends Response['op'], R = Response> = R extends { op: infer O } ? (T extends O ? R : never) : never;
+
+function resOf<T extends Response['op']>(name: string, op: T): ResponseOf<T> {
   const { res } = decodeStep(stepOf(session, name));
   expect(res?.op).toBe(op);
-  return res as Extract<Response, { op: T }>;
+  return res as ResponseOf<T>;
 }
 
 function resultsOf(name: string): MultiResult[] {
