@@ -40,6 +40,7 @@ interface StartedNetworkLike {
  */
 export class DockerBackend implements ServerBackend {
   readonly kind = 'docker';
+  readonly workDir = undefined;
   readonly #servers: DockerServer[];
   readonly #containers: StartedContainerLike[];
   readonly #network: StartedNetworkLike;

@@ -149,6 +149,14 @@ export class Ensemble {
     return this.#backend.kind;
   }
 
+  /**
+   * The temp directory (`zk-recipes-*`) holding every server's data, zoo.cfg and log with the
+   * process backend; removed by `close()` unless `ZK_TESTING_KEEP_DIRS=1`. `undefined` with docker.
+   */
+  get workDir(): string | undefined {
+    return this.#backend.workDir;
+  }
+
   /** Number of servers (voters and observers). */
   get count(): number {
     return this.#backend.count;

@@ -20,6 +20,10 @@ interface Lane {
   direction: ProxyDirection;
   queue: Array<{ at: number; chunk: Buffer }>;
   timer?: NodeJS.Timeout;
+  /** The source ended while data was still queued: end the target once the queue drains. */
+  endPending: boolean;
+  /** The source closed while data was still queued: run this once the queue drains. */
+  onDrained?: () => void;
 }
 
 interface Link {
@@ -75,7 +79,7 @@ export class FaultProxy {
    * ```
    */
   static async start(options: FaultProxyOptions): Promise<FaultProxy> {
-    const server = createServer({ allowHalfOpen: true, noDelay: true });
+    const server = createServer({ noDelay: true });
     const proxy = new FaultProxy(server, options.targetHost, options.targetPort);
     server.on('connection', (socket) => proxy.#accept(socket));
     await new Promise<void>((resolve, reject) => {
@@ -165,6 +169,10 @@ export class FaultProxy {
     this.#cut['client-to-server'] = false;
     this.#cut['server-to-client'] = false;
     this.#refusing = false;
+    // Links whose one side closed behind a cut: the survivor may learn it now.
+    for (const link of [...this.#links]) {
+      if (link.client.destroyed || link.server.destroyed) this.#drop(link, false);
+    }
   }
 
   /** Stops listening and closes every connection. Idempotent. */
@@ -205,28 +213,51 @@ export class FaultProxy {
       client,
       server,
       lanes: [
-        { from: client, to: server, direction: 'client-to-server', queue: [] },
-        { from: server, to: client, direction: 'server-to-client', queue: [] },
+        { from: client, to: server, direction: 'client-to-server', queue: [], endPending: false },
+        { from: server, to: client, direction: 'server-to-client', queue: [], endPending: false },
       ],
     };
     this.#links.add(link);
     for (const lane of link.lanes) {
       lane.from.on('data', (chunk: Buffer) => this.#forward(lane, chunk));
       lane.from.on('end', () => {
-        if (!this.#cut[lane.direction]) lane.to.end();
+        if (this.#cut[lane.direction]) return;
+        if (lane.queue.length > 0) lane.endPending = true;
+        else lane.to.end();
       });
     }
-    client.on('error', () => this.#drop(link, false));
-    server.on('error', () => this.#drop(link, true));
-    client.on('close', () => this.#drop(link, false));
-    server.on('close', () => this.#drop(link, false));
+    // 'close' always follows 'error'; a failed or reset upstream is passed on as a reset.
+    let serverFailed = false;
+    client.on('error', () => {});
+    server.on('error', () => {
+      serverFailed = true;
+    });
+    client.on('close', () => this.#sideClosed(link, 'client-to-server', false));
+    server.on('close', () => this.#sideClosed(link, 'server-to-client', serverFailed));
+  }
+
+  // One side closed. Behind a cut the other side must not learn it (a partition hides FIN and
+  // RST too), so the link stays half-open until the other side closes, or reset()/close().
+  #sideClosed(link: Link, from: ProxyDirection, rst: boolean): void {
+    const lane = from === 'client-to-server' ? link.lanes[0] : link.lanes[1];
+    if (lane.queue.length > 0 && !this.#cut[from]) {
+      lane.onDrained = () => this.#sideClosed(link, from, rst);
+      return;
+    }
+    if (this.#cut[from]) {
+      const gone = from === 'client-to-server' ? link.client : link.server;
+      const other = from === 'client-to-server' ? link.server : link.client;
+      gone.destroy();
+      if (!other.destroyed) return;
+    }
+    this.#drop(link, rst);
   }
 
   #forward(lane: Lane, chunk: Buffer): void {
     if (this.#cut[lane.direction]) return;
     const delayMs = this.#delayMs[lane.direction];
     if (delayMs === 0 && lane.queue.length === 0) {
-      lane.to.write(chunk);
+      if (lane.to.writable) lane.to.write(chunk);
       return;
     }
     lane.queue.push({ at: Date.now() + delayMs, chunk });
@@ -243,9 +274,17 @@ export class FaultProxy {
         const now = Date.now();
         while (lane.queue[0] && lane.queue[0].at <= now) {
           const { chunk } = lane.queue.shift()!;
-          if (!lane.to.destroyed) lane.to.write(chunk);
+          if (lane.to.writable) lane.to.write(chunk);
         }
-        this.#schedule(lane);
+        if (lane.queue.length > 0) {
+          this.#schedule(lane);
+          return;
+        }
+        if (lane.endPending && !lane.to.destroyed) lane.to.end();
+        lane.endPending = false;
+        const onDrained = lane.onDrained;
+        lane.onDrained = undefined;
+        onDrained?.();
       },
       Math.max(0, next.at - Date.now()),
     );
@@ -259,11 +298,9 @@ export class FaultProxy {
     }
     for (const socket of [link.client, link.server]) {
       if (socket.destroyed) continue;
-      if (rst && typeof socket.resetAndDestroy === 'function' && socket.readyState !== 'opening') {
-        socket.resetAndDestroy();
-      } else {
-        socket.destroy();
-      }
+      if (rst && socket.readyState !== 'opening') socket.resetAndDestroy();
+      else if (rst || this.#closed) socket.destroy();
+      else socket.destroySoon(); // let already forwarded bytes reach the peer first
     }
   }
 }

@@ -58,7 +58,7 @@ export function fourLetterWord(
   if (!/^[a-z]{4}$/.test(word)) {
     return Promise.reject(new TypeError(`not a four-letter word: ${JSON.stringify(word)}`));
   }
-  options.signal?.throwIfAborted();
+  if (options.signal?.aborted) return Promise.reject(options.signal.reason);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = connect({ host, port });

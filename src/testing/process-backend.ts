@@ -140,7 +140,7 @@ export class ProcessBackend implements ServerBackend {
   }
 
   /** The temp directory holding every server's data, config and log. */
-  get baseDir(): string {
+  get workDir(): string {
     return this.#baseDir;
   }
 

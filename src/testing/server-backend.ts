@@ -29,6 +29,8 @@ export interface EnsembleLayout {
 export interface ServerBackend {
   readonly kind: 'process' | 'docker';
   readonly count: number;
+  /** Local directory holding the servers' data and logs (process backend only). */
+  readonly workDir: string | undefined;
   address(index: number): ServerAddress;
   state(index: number): ServerProcessState;
   pid(index: number): number | undefined;
