@@ -1,0 +1,3 @@
+// Barrier recipes.
+export { Barrier } from './barrier.js';
+export { DoubleBarrier, type DoubleBarrierOptions, READY_NODE } from './double-barrier.js';
