@@ -1,0 +1,503 @@
+import { randomUUID } from 'node:crypto';
+import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
+import {
+  BadVersionError,
+  type CallOptions,
+  NodeExistsError,
+  NoNodeError,
+  type SessionState,
+  type ZooKeeperClient,
+} from '../../src/index.js';
+import type { WaitOptions } from '../internal/abortable.js';
+import { SessionLostError } from '../internal/errors.js';
+import { guaranteedDelete } from '../internal/guaranteed-delete.js';
+import { GroupMember } from '../membership/group-member.js';
+import { planAssignment } from './assignment-plan.js';
+import { decodeOwner, encodeOwner } from './owner-record.js';
+import { OwnershipView } from './ownership-view.js';
+import { NotItemOwnerError } from './not-item-owner-error.js';
+import { WorkPaths } from './work-paths.js';
+
+/**
+ * Options of {@link WorkAssignment}.
+ *
+ * @example
+ * ```ts
+ * const opts: WorkAssignmentOptions = { workerId: 'collector-3', capacity: 2 };
+ * ```
+ */
+export interface WorkAssignmentOptions {
+  /** This worker's id (unique in the group). Default: a random UUID. */
+  workerId?: string;
+  /**
+   * This worker's share weight: items are split in proportion to the capacities the workers
+   * report (all 1 = balance by count). 0 = take no items (drain). Default 1.
+   */
+  capacity?: number;
+  /** Claims sent at once. Default 32. */
+  maxConcurrentClaims?: number;
+}
+
+/**
+ * An item this worker owns and may work on now.
+ *
+ * @example
+ * ```ts
+ * for (const a of assignments) startTailing(a.item, a.signal);
+ * ```
+ */
+export interface OwnedItem {
+  /** The item's name. */
+  readonly item: string;
+  /**
+   * The item node's data version right after this worker took it: grows with every change of
+   * owner, so it can serve as a fencing token in systems outside ZooKeeper.
+   */
+  readonly epoch: number;
+  /** Aborts the moment this worker must stop working on the item (moved, suspended, lost, closed). */
+  readonly signal: AbortSignal;
+}
+
+interface Held {
+  readonly item: string;
+  readonly epoch: number;
+  fence: number;
+  controller: AbortController | null;
+  view: OwnedItem | null;
+}
+
+/**
+ * Work assignment for a group of workers (the seed notes' distributed log collection: log
+ * sources are the items, collectors the workers). Every item is owned by exactly one live
+ * worker; items are balanced by count or by the capacity each worker reports; when a worker
+ * joins or dies only the items that must move do; owners write progress under their items, which
+ * the next owner reads.
+ *
+ * Layout under `path` (see `WorkPaths`): `workers/<id>` (ephemeral members, a `GroupMember`),
+ * `items/<item>` (persistent, added with `addWorkItems`), `items/<item>/owner` (ephemeral, the
+ * one owner) and `items/<item>/progress`.
+ *
+ * Algorithm: each worker watches the members, the item list and every item's owner node, and
+ * computes the same deterministic sticky plan (`planAssignment`): capacity-proportional targets,
+ * every live owner keeps its items up to its target, the rest (items without owner, items of
+ * dead workers, the excess of over-target workers) go to the workers below target. Then each
+ * worker acts only on its own part: it RELEASES items the plan gives to someone else (first
+ * aborts their signal, then deletes its owner node) and CLAIMS items the plan gives to it once
+ * their owner node is gone (one multi: create the ephemeral owner node + bump the item's
+ * version, the epoch). Workers never coordinate otherwise, and nobody stops the world: unlike
+ * kazoo's SetPartitioner, which releases every partition on each membership change, an item
+ * keeps being worked on unless it moves.
+ *
+ * Guarantees:
+ * - At most one owner per item at any time: the owner node is created only when absent, and
+ *   only by the worker that will own it; it disappears only when the owner released it (after
+ *   stopping) or the owner's session ended.
+ * - Across a session expiry too: an owner stops on `suspended`, which the client reports
+ *   (after its read timeout, 2/3 of the session timeout at most) before the server can expire the
+ *   session and let anyone else create the owner node.
+ * - `progress()` is fenced: it commits only if the item's version still equals our epoch, so a
+ *   stale owner can never overwrite the next owner's progress.
+ * - Liveness: with stable membership every item gets an owner within one round of watch events;
+ *   a dead worker's items move once the server expires its session (the session timeout).
+ *
+ * **Connection loss.** On `suspended` (and `read-only`) every owned item's signal aborts and
+ * `assignments$` emits `[]`; the owner nodes stay (the session may be alive), so no one else
+ * takes the items. On `reconnected` with the same session the items whose owner node is still
+ * ours are resumed (new signals, same epoch) and rebalancing continues. On `lost` every item is
+ * dropped; after the new session the worker rejoins and claims its share again.
+ *
+ * @example
+ * ```ts
+ * await addWorkItems(client, '/logs', ['host-1', 'host-2', 'host-3']);
+ * await using worker = new WorkAssignment(client, '/logs', { workerId: 'collector-1' });
+ * worker.assignments$.subscribe((items) => {
+ *   for (const { item, signal } of items) void tail(item, signal, (offset) => worker.progress(item, String(offset)));
+ * });
+ * await worker.start({ timeoutMs: 10_000 });
+ * ```
+ */
+export class WorkAssignment implements AsyncDisposable {
+  /** This worker's id. */
+  readonly workerId: string;
+  /** The items this worker owns and may work on now; replays the latest list (sorted). */
+  readonly assignments$: Observable<readonly OwnedItem[]>;
+  readonly #client: ZooKeeperClient;
+  readonly #paths: WorkPaths;
+  readonly #nonce = randomUUID();
+  readonly #member: GroupMember<{ capacity: number }>;
+  readonly #view: OwnershipView;
+  readonly #subject = new BehaviorSubject<readonly OwnedItem[]>([]);
+  readonly #held = new Map<string, Held>();
+  readonly #releasing = new Set<string>();
+  readonly #maxClaims: number;
+  #workers: ReadonlyMap<string, number> = new Map();
+  #subs: Subscription[] = [];
+  #sessionId = 0n;
+  #active = false;
+  #started = false;
+  #closing: Promise<void> | undefined;
+  #dirty = false;
+  #loop: Promise<void> | undefined;
+
+  /**
+   * @param client the client
+   * @param path the group's root node
+   * @param opts worker id, capacity
+   */
+  constructor(client: ZooKeeperClient, path: string, opts: WorkAssignmentOptions = {}) {
+    this.#client = client;
+    this.#paths = new WorkPaths(path);
+    const capacity = opts.capacity ?? 1;
+    assertCapacity(capacity);
+    this.#maxClaims = opts.maxConcurrentClaims ?? 32;
+    this.#member = new GroupMember(client, this.#paths.workers, {
+      ...(opts.workerId === undefined ? {} : { id: opts.workerId }),
+      payload: { capacity },
+    });
+    this.workerId = this.#member.id;
+    this.#view = new OwnershipView(
+      client,
+      this.#paths,
+      () => this.#kick(),
+      (item) => this.#onOwnerDeleted(item),
+    );
+    this.assignments$ = this.#subject.asObservable();
+  }
+
+  /** The items owned and workable now. @example `worker.assignments.map((a) => a.item)` */
+  get assignments(): readonly OwnedItem[] {
+    return this.#subject.value;
+  }
+
+  /**
+   * Joins the group and starts taking items. Resolves once joined and the first view is read
+   * (claims continue in the background: follow `assignments$`).
+   *
+   * @example
+   * ```ts
+   * await worker.start({ timeoutMs: 10_000 });
+   * ```
+   */
+  async start(opts: WaitOptions = {}): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    await this.#client.mkdirp(this.#paths.items, { mode: 'persistent', ...opts });
+    await this.#member.start(opts);
+    this.#subs.push(
+      this.#member.members$.subscribe((m) => {
+        const workers = new Map<string, number>();
+        for (const [id, p] of m) workers.set(id, typeof p?.capacity === 'number' ? p.capacity : 1);
+        this.#workers = workers;
+        this.#kick();
+      }),
+    );
+    this.#sessionId = this.#client.sessionId;
+    await this.#view.resync();
+    this.#subs.push(this.#client.state$.subscribe((s) => this.#onState(s)));
+  }
+
+  /**
+   * Changes this worker's capacity (its share); the group rebalances, moving only what must move.
+   *
+   * @example
+   * ```ts
+   * await worker.setCapacity(0); // drain: give every item away
+   * ```
+   */
+  async setCapacity(capacity: number, opts: WaitOptions = {}): Promise<void> {
+    assertCapacity(capacity);
+    await this.#member.updatePayload({ capacity }, opts);
+  }
+
+  /**
+   * Writes this worker's progress for an item it owns (fenced by the epoch; see the class doc).
+   * Rejects with {@link NotItemOwnerError} when it does not own the item (any more).
+   *
+   * @example
+   * ```ts
+   * await worker.progress('host-1', JSON.stringify({ offset: 1024 }));
+   * ```
+   */
+  async progress(item: string, value: Uint8Array | string, opts: CallOptions = {}): Promise<void> {
+    const progressPath = this.#paths.progress(item);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const held = this.#held.get(item);
+      if (!held?.controller) throw new NotItemOwnerError(item, this.workerId);
+      const itemPath = this.#paths.item(item);
+      try {
+        await this.#client.multi().check(itemPath, held.fence).setData(progressPath, value).commit(opts);
+        return;
+      } catch (err) {
+        const failed = (err as { failedOpIndex?: number }).failedOpIndex;
+        if (err instanceof NoNodeError && failed === 1) {
+          try {
+            await this.#client.multi().check(itemPath, held.fence).create(progressPath, value).commit(opts);
+            return;
+          } catch (e) {
+            if (!(e instanceof NodeExistsError || e instanceof BadVersionError)) throw e;
+            continue;
+          }
+        }
+        if (err instanceof BadVersionError && (await this.#refreshFence(held))) continue;
+        if (err instanceof BadVersionError || err instanceof NoNodeError) {
+          throw new NotItemOwnerError(item, this.workerId, { cause: err });
+        }
+        throw err;
+      }
+    }
+    throw new NotItemOwnerError(item, this.workerId);
+  }
+
+  /**
+   * The last progress written for an item (by any owner), or `null`.
+   *
+   * @example
+   * ```ts
+   * const from = await worker.readProgress('host-1');
+   * ```
+   */
+  async readProgress(item: string, opts: CallOptions = {}): Promise<Buffer | null> {
+    try {
+      return (await this.#client.getData(this.#paths.progress(item), opts)).data;
+    } catch (err) {
+      if (err instanceof NoNodeError) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Stops: aborts every item's signal, releases the items (deletes the owner nodes) and leaves
+   * the group, so the others take over at once. Idempotent.
+   *
+   * @example
+   * ```ts
+   * await worker.close();
+   * ```
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#doClose();
+    return this.#closing;
+  }
+
+  /** Same as {@link WorkAssignment.close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #doClose(): Promise<void> {
+    for (const s of this.#subs) s.unsubscribe();
+    this.#subs = [];
+    this.#active = false;
+    this.#view.close();
+    await this.#loop?.catch(() => undefined);
+    const items = [...this.#held.keys()];
+    for (const item of items) this.#pause(item, 'closed');
+    await Promise.all(items.map((item) => this.#release(item)));
+    this.#emit();
+    this.#subject.complete();
+    await this.#member.close();
+  }
+
+  #onState(state: SessionState): void {
+    if (this.#closing) return;
+    if (state === 'suspended' || state === 'read-only') {
+      this.#active = false;
+      for (const item of this.#held.keys()) this.#pause(item, 'suspended');
+      this.#emit();
+    } else if (state === 'lost' || state === 'closed') {
+      this.#active = false;
+      for (const item of this.#held.keys()) this.#pause(item, state === 'lost' ? 'expired' : 'closed');
+      this.#held.clear();
+      this.#emit();
+    } else if (state === 'connected' || state === 'reconnected') {
+      this.#active = true;
+      void this.#resume();
+    }
+  }
+
+  async #resume(): Promise<void> {
+    const session = this.#client.sessionId;
+    if (session !== this.#sessionId) {
+      for (const item of this.#held.keys()) this.#pause(item, 'expired');
+      this.#held.clear();
+      this.#sessionId = session;
+      this.#emit();
+    }
+    // Same session: an owner node may have been deleted while we were away; check each.
+    await Promise.all([...this.#held.values()].map((held) => this.#refreshFence(held)));
+    await this.#view.resync();
+    this.#kick();
+  }
+
+  /** Our owner node of a held item was deleted by someone else: we no longer own it. */
+  #onOwnerDeleted(item: string): void {
+    if (!this.#held.has(item) || this.#releasing.has(item)) return;
+    this.#pause(item, 'node-deleted');
+    this.#held.delete(item);
+    this.#emit();
+    this.#kick();
+  }
+
+  #kick(): void {
+    this.#dirty = true;
+    if (!this.#loop && this.#started && !this.#closing) {
+      this.#loop = this.#run().finally(() => {
+        this.#loop = undefined;
+      });
+    }
+  }
+
+  async #run(): Promise<void> {
+    while (this.#dirty && !this.#closing) {
+      this.#dirty = false;
+      if (!this.#active) return;
+      if (this.#view.stale) await this.#view.resync();
+      await this.#reconcile();
+    }
+  }
+
+  /** One pass: verify paused items, release what moves away, claim what comes to us. */
+  async #reconcile(): Promise<void> {
+    const session = this.#client.sessionId;
+    const owners = new Map<string, string>();
+    for (const [item, o] of this.#view.owners) {
+      if (this.#releasing.has(item)) continue;
+      const held = this.#held.get(item);
+      if (held && o.nonce !== this.#nonce) {
+        // Someone else's node: ours is gone (safety net; normally seen as a deleted event).
+        this.#pause(item, 'node-deleted');
+        this.#held.delete(item);
+      }
+      if (o.nonce === this.#nonce && o.sessionId !== session) {
+        // Our owner node from an earlier session: we stopped using it; remove it at once.
+        void guaranteedDelete(this.#client, this.#paths.owner(item), { ephemeralOwner: o.sessionId });
+        continue;
+      }
+      if (o.nonce === this.#nonce && !this.#held.has(item)) {
+        this.#held.set(item, { item, epoch: -1, fence: -1, controller: null, view: null });
+        await this.#refreshFence(this.#held.get(item)!);
+      }
+      owners.set(item, o.worker);
+    }
+    for (const item of this.#held.keys()) owners.set(item, this.workerId);
+    const workers = new Map(this.#workers);
+    if (!workers.has(this.workerId)) workers.set(this.workerId, this.#member.payload.capacity);
+    const plan = planAssignment({ workers, items: [...this.#view.items], owners });
+    const releases = [...this.#held.keys()].filter((item) => plan.get(item) !== this.workerId);
+    for (const item of releases) this.#pause(item, 'node-deleted');
+    if (releases.length > 0) this.#emit();
+    await Promise.all(releases.map((item) => this.#release(item)));
+    for (const held of this.#held.values()) if (!held.controller && this.#active) this.#activate(held);
+    const claims = [...plan]
+      .filter(
+        ([item, w]) =>
+          w === this.workerId &&
+          !this.#held.has(item) &&
+          !this.#releasing.has(item) &&
+          !this.#view.owners.has(item),
+      )
+      .map(([item]) => item);
+    for (let i = 0; i < claims.length && this.#active; i += this.#maxClaims) {
+      await Promise.all(claims.slice(i, i + this.#maxClaims).map((item) => this.#claim(item)));
+    }
+    this.#emit();
+  }
+
+  async #claim(item: string): Promise<void> {
+    const itemPath = this.#paths.item(item);
+    try {
+      const { data, stat } = await this.#client.getData(itemPath);
+      if (!this.#active || this.#closing) return;
+      await this.#client
+        .multi()
+        .create(this.#paths.owner(item), encodeOwner(this.workerId, this.#nonce), { mode: 'ephemeral' })
+        .setData(itemPath, data, { version: stat.version })
+        .commit();
+      const held: Held = {
+        item,
+        epoch: stat.version + 1,
+        fence: stat.version + 1,
+        controller: null,
+        view: null,
+      };
+      this.#held.set(item, held);
+      if (this.#active && !this.#closing) this.#activate(held);
+    } catch (err) {
+      if (err instanceof NodeExistsError) void this.#view.refreshOwner(item);
+      else if (err instanceof BadVersionError) this.#kick();
+      else if (!(err instanceof NoNodeError)) this.#kick();
+    }
+  }
+
+  async #release(item: string): Promise<void> {
+    this.#held.delete(item);
+    this.#releasing.add(item);
+    try {
+      await guaranteedDelete(this.#client, this.#paths.owner(item), { ephemeralOwner: this.#sessionId });
+    } catch {
+      // non-transient (e.g. NoAuth): the node stays until our session ends
+    } finally {
+      this.#releasing.delete(item);
+    }
+  }
+
+  /** Reads the owner node and the item's version; false (and drops the item) if not ours. */
+  async #refreshFence(held: Held): Promise<boolean> {
+    try {
+      const [owner, itemNode] = await this.#client.multiRead([
+        { type: 'getData', path: this.#paths.owner(held.item) },
+        { type: 'getData', path: this.#paths.item(held.item) },
+      ]);
+      if (owner?.type === 'getData' && itemNode?.type === 'getData') {
+        const o = decodeOwner(owner.data, owner.stat.ephemeralOwner);
+        if (o.nonce === this.#nonce && o.sessionId === this.#client.sessionId) {
+          held.fence = itemNode.stat.version;
+          return true;
+        }
+      }
+    } catch {
+      return false;
+    }
+    this.#pause(held.item, 'node-deleted');
+    this.#held.delete(held.item);
+    this.#emit();
+    return false;
+  }
+
+  #activate(held: Held): void {
+    const controller = new AbortController();
+    held.controller = controller;
+    held.view = {
+      item: held.item,
+      epoch: held.epoch < 0 ? held.fence : held.epoch,
+      signal: controller.signal,
+    };
+  }
+
+  #pause(item: string, reason: SessionLostError['reason']): void {
+    const held = this.#held.get(item);
+    if (!held?.controller) return;
+    held.controller.abort(
+      new SessionLostError(this.#sessionId, reason, `item ${item} is no longer owned (${reason})`),
+    );
+    held.controller = null;
+    held.view = null;
+  }
+
+  #emit(): void {
+    if (this.#subject.closed) return;
+    const next = [...this.#held.values()]
+      .filter((h) => h.view !== null)
+      .map((h) => h.view!)
+      .sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+    const prev = this.#subject.value;
+    if (next.length === prev.length && next.every((v, i) => v === prev[i])) return;
+    this.#subject.next(next);
+  }
+}
+
+function assertCapacity(capacity: number): void {
+  if (typeof capacity !== 'number' || !Number.isFinite(capacity) || capacity < 0) {
+    throw new RangeError(`capacity must be a finite number >= 0, got ${String(capacity)}`);
+  }
+}

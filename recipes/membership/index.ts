@@ -1,0 +1,2 @@
+// Group membership family: explicit named exports only.
+export { GroupMember, type GroupMemberOptions } from './group-member.js';
