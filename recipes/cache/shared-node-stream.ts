@@ -3,7 +3,22 @@ import type { ZooKeeperClient } from '../../src/index.js';
 import type { CachedNode, WatchMode } from './cache-types.js';
 import { TreeSync } from './tree-sync.js';
 
-const registry = new WeakMap<ZooKeeperClient, Map<string, Observable<CachedNode | null>>>();
+/**
+ * One emission of {@link sharedNodeStream}: the node (or `null`), and why it is emitted:
+ * `initial` (first read), `change` (a real change), `resync` (a full re-read after a reconnect
+ * finished; the node is the same object as before unless a `change` preceded it).
+ *
+ * @example
+ * ```ts
+ * const s: NodeSnapshot = { node: null, kind: 'initial' };
+ * ```
+ */
+export interface NodeSnapshot {
+  readonly node: CachedNode | null;
+  readonly kind: 'initial' | 'change' | 'resync';
+}
+
+const registry = new WeakMap<ZooKeeperClient, Map<string, Observable<NodeSnapshot>>>();
 
 /**
  * The undecoded value stream of one node, shared by every subscriber on the same client, path
@@ -12,38 +27,40 @@ const registry = new WeakMap<ZooKeeperClient, Map<string, Observable<CachedNode 
  *
  * Emits the current value (or `null` while the node does not exist) once the first read is in,
  * then one value per real change (new `mzxid`; a delete + re-create is `null` then the new
- * value). Completes when the client closes; errors on a non-transient read failure.
+ * value), and a `resync` marker after each full re-read that followed a reconnect. Completes
+ * when the client closes; errors on a non-transient read failure.
  *
  * @example
  * ```ts
- * sharedNodeStream(client, '/app/config', 'one-shot').subscribe((n) => console.log(n?.stat.version));
+ * sharedNodeStream(client, '/app/config', 'one-shot').subscribe((s) => console.log(s.kind, s.node?.stat.version));
  * ```
  */
 export function sharedNodeStream(
   client: ZooKeeperClient,
   path: string,
   watchMode: WatchMode,
-): Observable<CachedNode | null> {
-  const perClient = registry.get(client) ?? new Map<string, Observable<CachedNode | null>>();
+): Observable<NodeSnapshot> {
+  const perClient = registry.get(client) ?? new Map<string, Observable<NodeSnapshot>>();
   registry.set(client, perClient);
   const key = `${watchMode}:${path}`;
   const existing = perClient.get(key);
   if (existing) return existing;
   const map = perClient;
-  const stream = new Observable<CachedNode | null>((subscriber) => {
+  const stream = new Observable<NodeSnapshot>((subscriber) => {
     const sync = new TreeSync(client, path, { maxDepth: 0, watchMode, maxInFlight: 4 });
     let initialized = false;
+    let node: CachedNode | null = null;
     const sub = sync.events$.subscribe({
       next: (e) => {
         if (e.type === 'initialized') {
           initialized = true;
-          subscriber.next(sync.get(path) ?? null);
-        } else if (!initialized || e.type === 'resynced') {
-          // the first value is emitted on 'initialized'; a resync only reports differences
-        } else if (e.type === 'removed') {
-          subscriber.next(null);
-        } else {
-          subscriber.next({ data: e.data, stat: e.stat });
+          node = sync.get(path) ?? null;
+          subscriber.next({ node, kind: 'initial' });
+        } else if (e.type === 'resynced') {
+          subscriber.next({ node, kind: 'resync' });
+        } else if (initialized) {
+          node = e.type === 'removed' ? null : { data: e.data, stat: e.stat };
+          subscriber.next({ node, kind: 'change' });
         }
       },
       error: (err: unknown) => subscriber.error(err),

@@ -1,4 +1,4 @@
-import { map, type Observable } from 'rxjs';
+import { filter, map, type Observable } from 'rxjs';
 import type { Stat, ZooKeeperClient } from '../../src/index.js';
 import { assertPath } from './cache-paths.js';
 import type { WatchMode } from './cache-types.js';
@@ -75,6 +75,7 @@ export function watchData<T = Buffer>(
   assertPath(path);
   const decode = (options.decode ?? raw) as Decoder<T>;
   return sharedNodeStream(client, path, options.watchMode ?? 'one-shot').pipe(
-    map((node) => (node ? { data: decodeOrThrow(decode, path, node.data), stat: node.stat } : null)),
+    filter((s) => s.kind !== 'resync'),
+    map(({ node }) => (node ? { data: decodeOrThrow(decode, path, node.data), stat: node.stat } : null)),
   );
 }
