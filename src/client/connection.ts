@@ -1,0 +1,315 @@
+/**
+ * One connection to one server: transport, ConnectRequest handshake, framing, the FIFO of
+ * requests awaiting replies (strict xid matching), pings and the read timeout. Everything here
+ * lives and dies with one socket; a new connection starts with fresh framing state.
+ *
+ * @module
+ */
+import {
+  type ConnectRequest,
+  type ConnectResponse,
+  decodeConnectResponse,
+  decodeReplyHeader,
+  decodeWatcherEvent,
+  encodeConnectRequest,
+  encodeRequest,
+  FrameDecoder,
+  JuteReader,
+  ProtocolError,
+  type ReplyHeader,
+  type WatcherEvent,
+} from '../protocol/index.js';
+import type { StatsCounter } from './client-stats.js';
+import { formatHost, type HostPort } from './host-provider.js';
+import type { Logger } from './logger.js';
+import type { Packet } from './packet.js';
+import type { Transport, TransportFactory } from './transport.js';
+
+/** What a connection reports to the session engine. */
+export interface ConnectionOwner {
+  /** The server answered the ConnectRequest. */
+  onHandshake(conn: Connection, res: ConnectResponse): void;
+  /** A reply for `packet` (header already read; `r` is positioned at the body). */
+  onReply(packet: Packet, header: ReplyHeader, r: JuteReader): void;
+  /** A watch notification. `zxid` is -1 before 3.9. */
+  onNotification(event: WatcherEvent, zxid: bigint): void;
+  /** Any frame carried this zxid (> 0). */
+  onZxid(zxid: bigint): void;
+  /**
+   * The connection failed or ended by itself (not through {@link Connection.close}). `unanswered`
+   * holds every packet written and not answered, in write order.
+   */
+  onClosed(conn: Connection, reason: Error, unanswered: Packet[]): void;
+}
+
+/** Settings of one connection attempt. */
+export interface ConnectionSettings {
+  host: HostPort;
+  transport: TransportFactory;
+  /** Covers TCP connect, TLS and the ConnectRequest/Response exchange. */
+  connectTimeoutMs: number;
+  connectRequest: ConnectRequest;
+  stats: StatsCounter;
+  logger: Logger;
+  maxFrameBytes?: number;
+}
+
+/** Java's MAX_SEND_PING_INTERVAL: ping at least this often when idle. */
+const MAX_PING_INTERVAL_MS = 10_000;
+
+const PING_FRAME = encodeRequest(-2, { op: 'ping' });
+
+/** Connection lifecycle: TCP/TLS connect, waiting for ConnectResponse, open, closed. */
+export type ConnectionPhase = 'connecting' | 'handshake' | 'open' | 'closed';
+
+/**
+ * A single socket's worth of protocol state. Created by the engine for every attempt.
+ *
+ * @example
+ * ```ts
+ * const conn = new Connection(settings, owner);   // connects at once
+ * // owner.onHandshake(conn, res) -> conn.startPings(res.timeOut); conn.send(packet) ...
+ * ```
+ */
+export class Connection {
+  readonly host: HostPort;
+  readonly #settings: ConnectionSettings;
+  readonly #owner: ConnectionOwner;
+  #transport: Transport | undefined;
+  readonly #decoder: FrameDecoder;
+  #phase: ConnectionPhase = 'connecting';
+  /** Written packets awaiting replies, FIFO (head index to avoid O(n) shift). */
+  #pending: Packet[] = [];
+  #head = 0;
+  /** Auth packets (xid -4) are answered out of band, FIFO among themselves. */
+  #authPending: Packet[] = [];
+  #out: Buffer[] = [];
+  #flushScheduled = false;
+  #connectTimer: NodeJS.Timeout | undefined;
+  #tickTimer: NodeJS.Timeout | undefined;
+  #readTimeoutMs = 0;
+  #pingIntervalMs = 0;
+  #lastRecv = 0;
+  #lastSend = 0;
+  /** performance.now() when the handshake completed, or 0. */
+  openedAt = 0;
+
+  constructor(settings: ConnectionSettings, owner: ConnectionOwner) {
+    this.host = settings.host;
+    this.#settings = settings;
+    this.#owner = owner;
+    this.#decoder = new FrameDecoder(
+      settings.maxFrameBytes === undefined ? undefined : { maxFrameBytes: settings.maxFrameBytes },
+    );
+    this.#connectTimer = setTimeout(() => {
+      this.#fail(
+        new Error(`connect timeout after ${settings.connectTimeoutMs} ms to ${formatHost(this.host)}`),
+      );
+    }, settings.connectTimeoutMs);
+    const transport = settings.transport(settings.host, {
+      onConnect: () => this.#onConnect(),
+      onData: (chunk) => this.#onData(chunk),
+      onClose: (err) => this.#onTransportClose(err),
+    });
+    if (this.#phase === 'closed') transport.destroy();
+    else this.#transport = transport;
+  }
+
+  /** Where this connection is in its lifecycle. */
+  get phase(): ConnectionPhase {
+    return this.#phase;
+  }
+
+  /** Packets written and not yet answered. */
+  get inFlight(): number {
+    return this.#pending.length - this.#head + this.#authPending.length;
+  }
+
+  /**
+   * Arms the read timeout (2/3 of the negotiated session timeout) and idle pings (every half
+   * read timeout, at most 10 s).
+   */
+  startPings(negotiatedTimeoutMs: number): void {
+    this.#readTimeoutMs = Math.max(1, Math.floor((negotiatedTimeoutMs * 2) / 3));
+    this.#pingIntervalMs = Math.max(1, Math.min(Math.floor(this.#readTimeoutMs / 2), MAX_PING_INTERVAL_MS));
+    this.#scheduleTick();
+  }
+
+  /** Writes `packet` (its xid already assigned) in this tick's batch and awaits its reply. */
+  send(packet: Packet): void {
+    if (this.#phase !== 'open') throw new Error(`cannot send on a ${this.#phase} connection`);
+    const frame = encodeRequest(packet.xid, packet.req);
+    packet.sent = true;
+    if (packet.xid === -4) this.#authPending.push(packet);
+    else this.#pending.push(packet);
+    this.#write(frame);
+  }
+
+  /**
+   * Closes the socket now. No callback follows; the caller gets every unanswered packet.
+   * Idempotent (later calls return an empty list).
+   */
+  close(): Packet[] {
+    if (this.#phase === 'closed') return [];
+    this.#phase = 'closed';
+    this.#clearTimers();
+    this.#flushNow();
+    this.#transport?.destroy();
+    return this.#drainPending();
+  }
+
+  #onConnect(): void {
+    if (this.#phase !== 'connecting') return;
+    this.#phase = 'handshake';
+    this.#lastRecv = performance.now();
+    this.#write(encodeConnectRequest(this.#settings.connectRequest));
+    this.#flushNow();
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#phase === 'closed') return;
+    this.#settings.stats.bytesIn += chunk.length;
+    this.#lastRecv = performance.now();
+    let frames: Buffer[];
+    try {
+      frames = this.#decoder.push(chunk);
+    } catch (err) {
+      this.#fail(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    for (let i = 0; i < frames.length; i++) {
+      if (this.phase === 'closed') return;
+      try {
+        this.#onFrame(frames[i]!);
+      } catch (err) {
+        this.#fail(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+    }
+  }
+
+  #onFrame(frame: Buffer): void {
+    if (this.#phase === 'handshake') {
+      const res = decodeConnectResponse(frame);
+      clearTimeout(this.#connectTimer);
+      this.#connectTimer = undefined;
+      this.#phase = 'open';
+      this.openedAt = performance.now();
+      this.#owner.onHandshake(this, res);
+      return;
+    }
+    const r = new JuteReader(frame);
+    const header = decodeReplyHeader(r);
+    if (header.zxid > 0n) this.#owner.onZxid(header.zxid);
+    const xid = header.xid;
+    if (xid === -2) return;
+    if (xid === -1) {
+      this.#owner.onNotification(decodeWatcherEvent(r), header.zxid);
+      return;
+    }
+    if (xid === -4) {
+      const auth = this.#authPending.shift();
+      if (auth) this.#owner.onReply(auth, header, r);
+      return;
+    }
+    const packet = this.#pending[this.#head];
+    if (packet === undefined || packet.xid !== xid) {
+      throw new ProtocolError(
+        `xid mismatch: got reply xid ${xid}, expected ${packet === undefined ? 'none' : packet.xid}`,
+      );
+    }
+    this.#pending[this.#head] = undefined as unknown as Packet;
+    this.#head++;
+    if (this.#head === this.#pending.length) {
+      this.#pending = [];
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#pending.length) {
+      this.#pending = this.#pending.slice(this.#head);
+      this.#head = 0;
+    }
+    this.#owner.onReply(packet, header, r);
+  }
+
+  #write(frame: Buffer): void {
+    this.#out.push(frame);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(this.#flush);
+    }
+  }
+
+  readonly #flush = (): void => {
+    this.#flushScheduled = false;
+    this.#flushNow();
+  };
+
+  #flushNow(): void {
+    const out = this.#out;
+    if (out.length === 0) return;
+    this.#out = [];
+    let n = 0;
+    for (const b of out) n += b.length;
+    this.#settings.stats.bytesOut += n;
+    this.#lastSend = performance.now();
+    this.#transport?.write(out);
+  }
+
+  #scheduleTick(): void {
+    if (this.#phase !== 'open') return;
+    const now = performance.now();
+    const due = Math.min(this.#lastRecv + this.#readTimeoutMs, this.#lastSend + this.#pingIntervalMs);
+    this.#tickTimer = setTimeout(this.#tick, Math.max(1, Math.ceil(due - now)));
+    this.#tickTimer.unref?.();
+  }
+
+  readonly #tick = (): void => {
+    this.#tickTimer = undefined;
+    if (this.#phase !== 'open') return;
+    const now = performance.now();
+    if (now - this.#lastRecv >= this.#readTimeoutMs) {
+      this.#fail(
+        new Error(
+          `read timeout: nothing heard from ${formatHost(this.host)} for ${Math.round(now - this.#lastRecv)} ms`,
+        ),
+      );
+      return;
+    }
+    if (now - this.#lastSend >= this.#pingIntervalMs) {
+      this.#settings.stats.pings++;
+      this.#write(PING_FRAME);
+      this.#flushNow();
+    }
+    this.#scheduleTick();
+  };
+
+  #onTransportClose(err?: Error): void {
+    if (this.#phase === 'closed') return;
+    this.#fail(err ?? new Error(`connection to ${formatHost(this.host)} closed by the server`));
+  }
+
+  /** Internal failure: close and report to the owner. */
+  #fail(reason: Error): void {
+    if (this.#phase === 'closed') return;
+    this.#phase = 'closed';
+    this.#clearTimers();
+    this.#out = [];
+    this.#transport?.destroy();
+    this.#owner.onClosed(this, reason, this.#drainPending());
+  }
+
+  #drainPending(): Packet[] {
+    const left = this.#pending.slice(this.#head);
+    const auth = this.#authPending;
+    this.#pending = [];
+    this.#head = 0;
+    this.#authPending = [];
+    return auth.length === 0 ? left : [...auth, ...left];
+  }
+
+  #clearTimers(): void {
+    clearTimeout(this.#connectTimer);
+    clearTimeout(this.#tickTimer);
+    this.#connectTimer = undefined;
+    this.#tickTimer = undefined;
+  }
+}

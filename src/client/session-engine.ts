@@ -1,0 +1,767 @@
+/**
+ * The session engine: one ZooKeeper session kept alive across connections, modelled on the Java
+ * `ClientCnxn` with Curator's connection-state semantics. See docs/design/engine-api.md.
+ *
+ * - Connects through the hosts in rotation; each attempt is bounded by a connect timeout that
+ *   covers TCP, TLS and the handshake. Backoff follows the retry policy once every host has
+ *   failed, and is not reset until a connection has stayed up for a while.
+ * - On every handshake, before any user request: auth packets, then SetWatches(2) batches, then
+ *   the requests that waited for the connection.
+ * - A dropped connection fails every request in flight with ConnectionLossError and moves to
+ *   `suspended`; the same session is re-attached on another server. `lost` comes when a server
+ *   reports the session expired, or when no server was reached within the session timeout
+ *   (Curator's simulated expiry); a new session follows unless `renewSessionOnExpiry` is false.
+ * - Read-only: with `canBeReadOnly`, a read-only server is accepted (`read-only`) and the other
+ *   hosts are probed with `isro` in the background; when one answers `rw` the engine moves there.
+ *
+ * @module
+ */
+import type { Observable } from 'rxjs';
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
+import {
+  type ConnectResponse,
+  decodeResponse,
+  type JuteReader,
+  type ReplyHeader,
+  type Request,
+  type Response,
+  type WatcherEvent,
+} from '../protocol/index.js';
+import { type ClientStats, StatsCounter } from './client-stats.js';
+import { Connection, type ConnectionOwner } from './connection.js';
+import {
+  AuthFailedError,
+  ClientClosedError,
+  ConnectionLossError,
+  errorFromCode,
+  InvalidArgumentError,
+  MarshallingError,
+  NoWatcherError,
+  RequestTimeoutError,
+  SessionExpiredError,
+} from './errors.js';
+import { formatHost, type HostPort, HostProvider } from './host-provider.js';
+import type { Logger } from './logger.js';
+import type { Packet } from './packet.js';
+import type { RetryPolicy } from './retry-policy.js';
+import { probeReadWrite } from './rw-probe.js';
+import { isConnectedState, SessionStateHolder } from './session-state.js';
+import { buildSetWatches } from './set-watches.js';
+import { netTransport, type TransportFactory } from './transport.js';
+import type { SessionState } from './types.js';
+import {
+  type RawWatchListener,
+  REMOVE_KINDS,
+  WatchManager,
+  type WatchRegistration,
+} from './watch-manager.js';
+
+export type { RawWatchEvent, RawWatchListener, WatchKind, WatchRegistration } from './watch-manager.js';
+
+/** Settings of a {@link SessionEngine}; the façade fills every field. */
+export interface EngineOptions {
+  hosts: HostPort[];
+  /** Requested session timeout; the server negotiates the real one. */
+  sessionTimeoutMs: number;
+  /** Upper bound of one connection attempt (TCP + TLS + handshake). */
+  connectTimeoutMs: number;
+  /** Default per-request timeout; 0 = none. */
+  requestTimeoutMs: number;
+  /** Reconnect backoff, consulted after every host has failed once. */
+  retryPolicy: RetryPolicy;
+  /** Sent (in order) after every handshake, before any other request. */
+  auth: { scheme: string; auth: Buffer }[];
+  canBeReadOnly: boolean;
+  tls?: TlsOptions;
+  renewSessionOnExpiry: boolean;
+  logger: Logger;
+  /** Test hook: replaces the net/tls transport. */
+  transport?: TransportFactory;
+  /** Test hook: false keeps the host order. Default true. */
+  shuffleHosts?: boolean;
+  /** Interval of the first `isro` probe in read-only mode; doubles up to 60 s. Default 100. */
+  rwProbeIntervalMs?: number;
+}
+
+/** Options of one request. */
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Overrides `requestTimeoutMs`; 0 = none. */
+  timeoutMs?: number;
+  /** A watch armed when the reply is OK (or NONODE for `exist`), or when addWatch succeeds. */
+  watch?: WatchRegistration;
+}
+
+/** Options of {@link SessionEngine.removeWatches}. */
+export interface RemoveWatchesOptions {
+  listener?: RawWatchListener;
+  local?: boolean;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+const EMPTY_PASSWORD = Buffer.alloc(16);
+const SERVER_WATCHER_TYPE = { children: 1, data: 2, any: 3, persistent: 4, persistentRecursive: 5 } as const;
+
+function pathOf(req: Request): string | undefined {
+  return 'path' in req ? req.path : undefined;
+}
+
+function hex(id: bigint): string {
+  return `0x${id.toString(16)}`;
+}
+
+/**
+ * Keeps one session alive over a rotating set of connections.
+ *
+ * @example
+ * ```ts
+ * const engine = new SessionEngine({ hosts, sessionTimeoutMs: 10_000, connectTimeoutMs: 5_000,
+ *   requestTimeoutMs: 30_000, retryPolicy: DEFAULT_RECONNECT_POLICY, auth: [], canBeReadOnly: false,
+ *   renewSessionOnExpiry: true, logger: noopLogger });
+ * await engine.waitForConnection();
+ * const res = await engine.request({ op: 'exists', path: '/', watch: false });
+ * await engine.close();
+ * ```
+ */
+export class SessionEngine {
+  readonly #opts: EngineOptions;
+  readonly #logger: Logger;
+  readonly #hosts: HostProvider;
+  readonly #transport: TransportFactory;
+  readonly #state = new SessionStateHolder();
+  readonly #stats = new StatsCounter();
+  readonly #watches: WatchManager;
+  readonly #auth: { scheme: string; auth: Buffer }[];
+  #sessionId = 0n;
+  #password: Buffer = EMPTY_PASSWORD;
+  #negotiatedTimeoutMs = 0;
+  #lastZxid = 0n;
+  #seenRwServer = false;
+  #initialConnectSent = false;
+  #handshakes = 0;
+  #conn: Connection | undefined;
+  /** Requests waiting for a connection, in submission order. */
+  #queue: Packet[] = [];
+  #xid = 1;
+  #failures = 0;
+  #failureSeriesStart = 0;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #lostTimer: NodeJS.Timeout | undefined;
+  #rwProbeTimer: NodeJS.Timeout | undefined;
+  #rwProbeDelayMs = 0;
+  #preferredHost: HostPort | undefined;
+  #waiters = new Set<{ resolve: () => void; reject: (err: unknown) => void }>();
+  #closed = false;
+  #closeReason: Error | undefined;
+  #closePromise: Promise<void> | undefined;
+  readonly #owner: ConnectionOwner;
+
+  constructor(opts: EngineOptions) {
+    if (!(opts.sessionTimeoutMs > 0)) throw new InvalidArgumentError('sessionTimeoutMs must be positive');
+    if (!(opts.connectTimeoutMs > 0)) throw new InvalidArgumentError('connectTimeoutMs must be positive');
+    if (!(opts.requestTimeoutMs >= 0)) throw new InvalidArgumentError('requestTimeoutMs must be >= 0');
+    this.#opts = opts;
+    this.#logger = opts.logger;
+    this.#hosts = new HostProvider(opts.hosts, { shuffle: opts.shuffleHosts ?? true });
+    this.#transport = opts.transport ?? netTransport(opts.tls);
+    this.#watches = new WatchManager(opts.logger);
+    this.#auth = opts.auth.map((a) => ({ scheme: a.scheme, auth: a.auth }));
+    this.#owner = {
+      onHandshake: (conn, res) => this.#onHandshake(conn, res),
+      onReply: (p, h, r) => this.#onReply(p, h, r),
+      onNotification: (e, zxid) => this.#onNotification(e, zxid),
+      onZxid: (zxid) => {
+        if (zxid > this.#lastZxid) this.#lastZxid = zxid;
+      },
+      onClosed: (conn, reason, unanswered) => this.#onConnectionClosed(conn, reason, unanswered),
+    };
+    this.#scheduleConnect(0);
+  }
+
+  /** The current session state. */
+  get state(): SessionState {
+    return this.#state.value;
+  }
+
+  /** Replays the current state to each subscriber, then every change. */
+  get state$(): Observable<SessionState> {
+    return this.#state.state$;
+  }
+
+  /** The session id, 0n while there is none. */
+  get sessionId(): bigint {
+    return this.#sessionId;
+  }
+
+  /** The session password (16 bytes), empty when there is no session. */
+  get sessionPassword(): Buffer {
+    return this.#sessionId === 0n ? Buffer.alloc(0) : Buffer.from(this.#password);
+  }
+
+  /** The session timeout the server granted, 0 before the first handshake. */
+  get negotiatedTimeoutMs(): number {
+    return this.#negotiatedTimeoutMs;
+  }
+
+  /** The highest zxid seen in any reply. */
+  get lastZxidSeen(): bigint {
+    return this.#lastZxid;
+  }
+
+  /** The server of the current connection, if connected. */
+  get connectedHost(): HostPort | undefined {
+    return this.#conn?.phase === 'open' ? { ...this.#conn.host } : undefined;
+  }
+
+  /** Counters since creation. */
+  stats(): ClientStats {
+    return this.#stats.snapshot();
+  }
+
+  /**
+   * Resolves once the state is `connected`, `reconnected` or `read-only`. Rejects with
+   * RequestTimeoutError after `timeoutMs`, `signal.reason` on abort, ClientClosedError when the
+   * engine closes, SessionExpiredError when the session is lost and will not be renewed.
+   */
+  waitForConnection(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
+    if (this.#closed) return Promise.reject(this.#closedError());
+    if (isConnectedState(this.state)) return Promise.resolve();
+    if (this.state === 'lost' && !this.#opts.renewSessionOnExpiry) {
+      return Promise.reject(
+        new SessionExpiredError({ message: 'Session expired and renewSessionOnExpiry is false' }),
+      );
+    }
+    const { signal, timeoutMs } = opts;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#waiters.delete(waiter);
+      };
+      const waiter = {
+        resolve: () => {
+          cleanup();
+          resolve();
+        },
+        reject: (err: unknown) => {
+          cleanup();
+          reject(err);
+        },
+      };
+      const onAbort = (): void => waiter.reject(signal?.reason);
+      this.#waiters.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (timeoutMs !== undefined && timeoutMs > 0) {
+        timer = setTimeout(
+          () => waiter.reject(new RequestTimeoutError({ message: `No connection within ${timeoutMs} ms` })),
+          timeoutMs,
+        );
+      }
+    });
+  }
+
+  /**
+   * Sends one request and resolves with its decoded response; waits for a connection first.
+   * Rejects with the typed server error, ConnectionLossError, RequestTimeoutError,
+   * ClientClosedError, SessionExpiredError or `signal.reason`.
+   */
+  request(req: Request, opts: RequestOptions = {}): Promise<Response> {
+    if (this.#closed) return Promise.reject(this.#closedError());
+    const signal = opts.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.state === 'lost' && !this.#opts.renewSessionOnExpiry) {
+      return Promise.reject(new SessionExpiredError({ path: pathOf(req) }));
+    }
+    return new Promise<Response>((resolve, reject) => {
+      const p: Packet = { xid: 0, req, done: false, sent: false, resolve, reject };
+      if (opts.watch) p.watch = opts.watch;
+      const timeoutMs = opts.timeoutMs ?? this.#opts.requestTimeoutMs;
+      if (timeoutMs > 0) p.timer = setTimeout(this.#onPacketTimeout, timeoutMs, p, timeoutMs);
+      if (signal) {
+        p.signal = signal;
+        p.onAbort = () => this.#reject(p, signal.reason);
+        signal.addEventListener('abort', p.onAbort, { once: true });
+      }
+      this.#stats.requests++;
+      const conn = this.#conn;
+      if (conn !== undefined && conn.phase === 'open' && isConnectedState(this.state)) this.#send(conn, p);
+      else this.#queue.push(p);
+    });
+  }
+
+  /**
+   * Removes local watch registrations of `type` on `path` (only `listener` when given); unless
+   * `local`, also removes the server's watch once no local listener of that kind is left.
+   * Removed listeners get `{ type: 'watch-removed' }`. Rejects with NoWatcherError when nothing
+   * matched.
+   */
+  async removeWatches(
+    path: string,
+    type: 'children' | 'data' | 'any' | 'persistent',
+    opts: RemoveWatchesOptions = {},
+  ): Promise<void> {
+    const kinds = REMOVE_KINDS[type];
+    if (kinds === undefined) throw new InvalidArgumentError(`Unknown watch type '${String(type)}'`);
+    const wm = this.#watches;
+    const { listener } = opts;
+    if (kinds.every((k) => !wm.matches(k, path, listener))) throw new NoWatcherError({ path });
+    if (!opts.local) {
+      for (const serverType of this.#serverRemoveTypes(path, type, listener)) {
+        try {
+          await this.request(
+            { op: 'removeWatches', path, type: serverType },
+            { signal: opts.signal, timeoutMs: opts.timeoutMs },
+          );
+        } catch (err) {
+          if (!(err instanceof NoWatcherError)) throw err;
+        }
+      }
+    }
+    wm.remove(path, kinds, listener);
+  }
+
+  /** Closes the session (closeSession, then the socket). Idempotent. */
+  close(): Promise<void> {
+    this.#closePromise ??= this.#doClose();
+    return this.#closePromise;
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  #nextXid(): number {
+    const x = this.#xid;
+    this.#xid = x >= 0x7fffffff ? 1 : x + 1;
+    return x;
+  }
+
+  #send(conn: Connection, p: Packet): void {
+    if (p.xid === 0) p.xid = p.req.op === 'auth' ? -4 : this.#nextXid();
+    conn.send(p);
+  }
+
+  readonly #onPacketTimeout = (p: Packet, timeoutMs: number): void => {
+    p.timer = undefined;
+    this.#reject(
+      p,
+      new RequestTimeoutError({
+        path: pathOf(p.req),
+        message: `No reply to ${p.req.op} within ${timeoutMs} ms`,
+      }),
+    );
+  };
+
+  #settle(p: Packet): boolean {
+    if (p.done) return false;
+    p.done = true;
+    if (p.timer !== undefined) clearTimeout(p.timer);
+    if (p.onAbort !== undefined) p.signal?.removeEventListener('abort', p.onAbort);
+    return true;
+  }
+
+  #resolve(p: Packet, res: Response): void {
+    if (this.#settle(p)) p.resolve(res);
+  }
+
+  #reject(p: Packet, err: unknown): void {
+    if (!this.#settle(p)) return;
+    if (!p.internal) this.#stats.errors++;
+    p.reject(err);
+  }
+
+  #failAll(packets: readonly Packet[], makeError: (p: Packet) => unknown): void {
+    for (const p of packets) if (!p.done) this.#reject(p, makeError(p));
+  }
+
+  #failQueue(makeError: (p: Packet) => unknown): void {
+    const q = this.#queue;
+    this.#queue = [];
+    this.#failAll(q, makeError);
+  }
+
+  #onReply(p: Packet, header: ReplyHeader, r: JuteReader): void {
+    if (p.done) return;
+    const err = header.err;
+    const req = p.req;
+    if (err !== 0) {
+      if (err === -101 && p.watch?.kind === 'exist') this.#arm(p.watch);
+      if (err === -115 && req.op === 'auth' && p.internal) {
+        this.#reject(p, new AuthFailedError({ message: `Authentication failed for scheme '${req.scheme}'` }));
+        return;
+      }
+      this.#reject(p, errorFromCode(err, pathOf(req)));
+      return;
+    }
+    let res: Response;
+    try {
+      res = decodeResponse(req.op, r);
+    } catch (cause) {
+      this.#logger.error('undecodable reply', { op: req.op, xid: p.xid, cause });
+      this.#reject(p, new MarshallingError({ path: pathOf(req), cause }));
+      return;
+    }
+    if (p.watch) this.#arm(p.watch);
+    if (req.op === 'auth' && !p.internal) this.#rememberAuth(req.scheme, req.auth);
+    this.#resolve(p, res);
+  }
+
+  #arm(w: WatchRegistration): void {
+    this.#watches.add(w.kind, w.path, w.listener);
+  }
+
+  #rememberAuth(scheme: string, auth: Buffer): void {
+    if (!this.#auth.some((a) => a.scheme === scheme && a.auth.equals(auth)))
+      this.#auth.push({ scheme, auth });
+  }
+
+  #onNotification(e: WatcherEvent, zxid: bigint): void {
+    this.#stats.watchEvents++;
+    this.#logger.debug('watch notification', { type: e.type, path: e.path });
+    this.#watches.dispatch(e.type, e.path, zxid >= 0n ? zxid : undefined);
+  }
+
+  /** Which removeWatches types the server needs once `listener` (or all) is gone locally. */
+  #serverRemoveTypes(path: string, type: keyof typeof REMOVE_KINDS, listener?: RawWatchListener): number[] {
+    const wm = this.#watches;
+    const emptyAfter = (kind: Parameters<WatchManager['matches']>[0]): boolean =>
+      !wm.remainsAfter(kind, path, listener);
+    const t = SERVER_WATCHER_TYPE;
+    if (type === 'persistent') {
+      const out: number[] = [];
+      if (wm.has('persistent', path) && emptyAfter('persistent')) out.push(t.persistent);
+      if (wm.has('persistent-recursive', path) && emptyAfter('persistent-recursive'))
+        out.push(t.persistentRecursive);
+      return out;
+    }
+    const dataGone = type !== 'children' && emptyAfter('data') && emptyAfter('exist');
+    const childGone = type !== 'data' && emptyAfter('child');
+    if (dataGone && childGone) return [t.any];
+    if (dataGone) return [t.data];
+    if (childGone) return [t.children];
+    return [];
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  #connectTimeoutMs(): number {
+    const session = this.#negotiatedTimeoutMs > 0 ? this.#negotiatedTimeoutMs : this.#opts.sessionTimeoutMs;
+    return Math.min(this.#opts.connectTimeoutMs, Math.max(1_000, Math.floor(session / this.#hosts.size)));
+  }
+
+  #scheduleConnect(delayMs: number): void {
+    if (this.#closed || this.#conn !== undefined || this.#reconnectTimer !== undefined) return;
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      this.#connect();
+    }, delayMs);
+  }
+
+  #connect(): void {
+    if (this.#closed || this.#conn !== undefined) return;
+    if (this.state === 'lost' && !this.#opts.renewSessionOnExpiry) return;
+    let host = this.#preferredHost;
+    this.#preferredHost = undefined;
+    host ??= this.#hosts.next();
+    const sessionId = this.#seenRwServer ? this.#sessionId : 0n;
+    const connectTimeoutMs = this.#connectTimeoutMs();
+    this.#logger.info('connecting', { host: formatHost(host), sessionId: hex(sessionId), connectTimeoutMs });
+    this.#conn = new Connection(
+      {
+        host,
+        transport: this.#transport,
+        connectTimeoutMs,
+        connectRequest: {
+          protocolVersion: 0,
+          lastZxidSeen: this.#lastZxid,
+          timeOut: this.#opts.sessionTimeoutMs,
+          sessionId,
+          passwd: sessionId === 0n ? EMPTY_PASSWORD : this.#password,
+          readOnly: this.#opts.canBeReadOnly,
+        },
+        stats: this.#stats,
+        logger: this.#logger,
+      },
+      this.#owner,
+    );
+  }
+
+  #onHandshake(conn: Connection, res: ConnectResponse): void {
+    if (conn !== this.#conn) {
+      conn.close();
+      return;
+    }
+    if (res.timeOut <= 0) {
+      this.#logger.warn('server reports the session expired', {
+        host: formatHost(conn.host),
+        sessionId: hex(this.#sessionId),
+      });
+      this.#conn = undefined;
+      this.#failAll(conn.close(), (p) => new SessionExpiredError({ path: pathOf(p.req) }));
+      this.#sessionLost('expired');
+      return;
+    }
+    const prevSession = this.#sessionId;
+    this.#sessionId = res.sessionId;
+    this.#password = Buffer.from(res.passwd);
+    this.#negotiatedTimeoutMs = res.timeOut;
+    if (!res.readOnly) this.#seenRwServer = true;
+    this.#clearLostTimer();
+    conn.startPings(res.timeOut);
+    if (this.#handshakes++ > 0) this.#stats.reconnects++;
+    this.#logger.info('session established', {
+      host: formatHost(conn.host),
+      sessionId: hex(res.sessionId),
+      negotiatedTimeoutMs: res.timeOut,
+      readOnly: res.readOnly,
+      sameSession: prevSession === res.sessionId,
+    });
+    this.#prime(conn);
+    let next: SessionState;
+    if (res.readOnly) next = 'read-only';
+    else if (!this.#initialConnectSent) {
+      this.#initialConnectSent = true;
+      next = 'connected';
+    } else next = 'reconnected';
+    if (res.readOnly) this.#startRwProbe();
+    else this.#stopRwProbe();
+    this.#setState(next);
+  }
+
+  /** Auth, then SetWatches batches, then every queued request: in this order, on this connection. */
+  #prime(conn: Connection): void {
+    for (const a of this.#auth) {
+      const p = this.#internalPacket({ op: 'auth', type: 0, scheme: a.scheme, auth: a.auth }, (err) => {
+        if (err instanceof AuthFailedError) this.#fatal(err);
+      });
+      this.#send(conn, p);
+    }
+    const wm = this.#watches;
+    if (wm.size > 0) {
+      const batches = buildSetWatches(this.#lastZxid, {
+        data: wm.paths('data'),
+        exist: wm.paths('exist'),
+        child: wm.paths('child'),
+        persistent: wm.paths('persistent'),
+        persistentRecursive: wm.paths('persistent-recursive'),
+      });
+      for (const req of batches) {
+        const p = this.#internalPacket(req, (err) => {
+          this.#logger.warn('setWatches failed', { err });
+        });
+        p.xid = -8;
+        this.#send(conn, p);
+      }
+    }
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const p of queued) if (!p.done) this.#send(conn, p);
+  }
+
+  #internalPacket(req: Request, onError: (err: unknown) => void): Packet {
+    return { xid: 0, req, done: false, sent: false, internal: true, resolve: () => {}, reject: onError };
+  }
+
+  #onConnectionClosed(conn: Connection, reason: Error, unanswered: Packet[]): void {
+    const established = conn.openedAt > 0;
+    this.#failAll(unanswered, (p) => new ConnectionLossError({ path: pathOf(p.req), cause: reason }));
+    if (conn !== this.#conn || this.#closed) return;
+    this.#conn = undefined;
+    const host = formatHost(conn.host);
+    if (!established) {
+      this.#logger.warn('connection attempt failed', { host, reason: reason.message });
+      this.#retryAfterFailure();
+      return;
+    }
+    this.#logger.warn('connection lost', { host, sessionId: hex(this.#sessionId), reason: reason.message });
+    this.#failQueue((p) => new ConnectionLossError({ path: pathOf(p.req), cause: reason }));
+    this.#stopRwProbe();
+    this.#startLostTimer();
+    const stableMs = Math.min(10_000, Math.max(1_000, Math.floor(this.#negotiatedTimeoutMs / 2)));
+    const stable = performance.now() - conn.openedAt >= stableMs;
+    if (this.state !== 'lost') this.#setState('suspended');
+    if (stable) {
+      this.#failures = 0;
+      this.#scheduleConnect(0);
+    } else this.#retryAfterFailure();
+  }
+
+  /** Counts a failure; tries the next host at once until every host failed, then backs off. */
+  #retryAfterFailure(): void {
+    if (this.#closed) return;
+    const now = performance.now();
+    if (this.#failures === 0) this.#failureSeriesStart = now;
+    this.#failures++;
+    const n = this.#hosts.size;
+    if (this.#failures % n !== 0) {
+      this.#scheduleConnect(0);
+      return;
+    }
+    const delay = this.#opts.retryPolicy.delayMs(this.#failures / n, now - this.#failureSeriesStart);
+    if (delay === null) {
+      this.#fatal(
+        new ConnectionLossError({
+          message: `Gave up connecting after ${this.#failures} failed attempts (retry policy exhausted)`,
+        }),
+      );
+      return;
+    }
+    this.#logger.info('backing off before reconnecting', { delayMs: delay, failures: this.#failures });
+    this.#scheduleConnect(Math.max(0, delay));
+  }
+
+  #startLostTimer(): void {
+    if (this.#lostTimer !== undefined || this.#sessionId === 0n) return;
+    const timeoutMs = this.#negotiatedTimeoutMs;
+    this.#lostTimer = setTimeout(() => {
+      this.#lostTimer = undefined;
+      if (this.#conn?.phase === 'open' || this.#closed) return;
+      this.#logger.warn('no server reached within the session timeout; treating the session as lost', {
+        sessionId: hex(this.#sessionId),
+        timeoutMs,
+      });
+      const attempt = this.#conn;
+      this.#conn = undefined;
+      if (attempt) this.#failAll(attempt.close(), (p) => new SessionExpiredError({ path: pathOf(p.req) }));
+      this.#sessionLost('timeout');
+    }, timeoutMs);
+  }
+
+  #clearLostTimer(): void {
+    clearTimeout(this.#lostTimer);
+    this.#lostTimer = undefined;
+  }
+
+  /** The session is gone: fail what waited for it, tell every watch, then renew (or not). */
+  #sessionLost(why: 'expired' | 'timeout'): void {
+    this.#clearLostTimer();
+    this.#stopRwProbe();
+    this.#sessionId = 0n;
+    this.#password = EMPTY_PASSWORD;
+    this.#failQueue((p) => new SessionExpiredError({ path: pathOf(p.req) }));
+    this.#watches.clearAll('session-lost');
+    this.#logger.warn('session lost', { why, renew: this.#opts.renewSessionOnExpiry });
+    this.#setState('lost');
+    if (this.#closed) return;
+    if (this.#opts.renewSessionOnExpiry) {
+      this.#failures = 0;
+      this.#scheduleConnect(0);
+    } else {
+      for (const w of [...this.#waiters]) w.reject(new SessionExpiredError());
+    }
+  }
+
+  // ---------------------------------------------------------------- read-only mode
+
+  #startRwProbe(): void {
+    if (this.#rwProbeTimer !== undefined || this.#hosts.size < 2) return;
+    this.#rwProbeDelayMs = this.#opts.rwProbeIntervalMs ?? 100;
+    this.#scheduleRwProbe();
+  }
+
+  #scheduleRwProbe(): void {
+    this.#rwProbeTimer = setTimeout(() => void this.#rwProbe(), this.#rwProbeDelayMs);
+    this.#rwProbeTimer.unref?.();
+  }
+
+  #stopRwProbe(): void {
+    clearTimeout(this.#rwProbeTimer);
+    this.#rwProbeTimer = undefined;
+  }
+
+  async #rwProbe(): Promise<void> {
+    const current = this.#conn?.host;
+    for (const host of this.#hosts.hosts) {
+      if (this.#rwProbeTimer === undefined || this.state !== 'read-only') return;
+      if (current && host.host === current.host && host.port === current.port) continue;
+      if (await probeReadWrite(host, Math.min(1_000, this.#connectTimeoutMs()))) {
+        if (this.#rwProbeTimer === undefined || this.state !== 'read-only') return;
+        this.#logger.info('found a read/write server; leaving the read-only one', { host: formatHost(host) });
+        this.#rwProbeTimer = undefined;
+        this.#preferredHost = host;
+        const conn = this.#conn;
+        if (conn) {
+          this.#conn = undefined;
+          this.#failAll(conn.close(), (p) => new ConnectionLossError({ path: pathOf(p.req) }));
+          this.#failQueue((p) => new ConnectionLossError({ path: pathOf(p.req) }));
+          this.#setState('suspended');
+          this.#startLostTimer();
+        }
+        this.#scheduleConnect(0);
+        return;
+      }
+    }
+    if (this.#rwProbeTimer === undefined) return;
+    this.#rwProbeDelayMs = Math.min(this.#rwProbeDelayMs * 2, 60_000);
+    this.#scheduleRwProbe();
+  }
+
+  // ---------------------------------------------------------------- state and closing
+
+  #setState(next: SessionState): void {
+    const changed = this.#state.set(next, (err) => this.#logger.error('state listener threw', { err }));
+    if (changed) this.#logger.info('session state', { state: next, sessionId: hex(this.#sessionId) });
+    if (isConnectedState(next)) for (const w of [...this.#waiters]) w.resolve();
+  }
+
+  #closedError(): Error {
+    return new ClientClosedError(undefined, this.#closeReason ? { cause: this.#closeReason } : undefined);
+  }
+
+  #stopTimers(): void {
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    this.#clearLostTimer();
+    this.#stopRwProbe();
+  }
+
+  /** Unrecoverable: auth rejected or the retry policy gave up. */
+  #fatal(err: Error): void {
+    if (this.#closed) return;
+    this.#logger.error('closing the client', { reason: err.message });
+    this.#closed = true;
+    this.#closeReason = err;
+    this.#closePromise = Promise.resolve();
+    this.#stopTimers();
+    const conn = this.#conn;
+    this.#conn = undefined;
+    if (conn) this.#failAll(conn.close(), () => err);
+    this.#failQueue(() => err);
+    this.#watches.clearAll('closed');
+    this.#setState('closed');
+    for (const w of [...this.#waiters]) w.reject(err);
+  }
+
+  async #doClose(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#stopTimers();
+    const conn = this.#conn;
+    if (conn !== undefined && conn.phase === 'open' && this.#sessionId !== 0n) {
+      const waitMs = Math.min(2_000, Math.max(200, Math.floor(this.#negotiatedTimeoutMs / 3)));
+      await new Promise<void>((resolve) => {
+        const p: Packet = {
+          xid: 0,
+          req: { op: 'closeSession' },
+          done: false,
+          sent: false,
+          internal: true,
+          resolve: () => resolve(),
+          reject: () => resolve(),
+        };
+        p.timer = setTimeout(() => this.#reject(p, new RequestTimeoutError()), waitMs);
+        this.#send(conn, p);
+      });
+      this.#logger.info('session closed', { sessionId: hex(this.#sessionId) });
+    }
+    this.#conn = undefined;
+    if (conn) this.#failAll(conn.close(), () => new ClientClosedError());
+    this.#failQueue(() => new ClientClosedError());
+    this.#watches.clearAll('closed');
+    this.#sessionId = 0n;
+    this.#password = EMPTY_PASSWORD;
+    this.#setState('closed');
+    for (const w of [...this.#waiters]) w.reject(new ClientClosedError());
+  }
+}
