@@ -7,9 +7,11 @@ import {
   ClientClosedError,
   errorFromCode,
   InvalidArgumentError,
+  MarshallingError,
   NodeExistsError,
   NoNodeError,
   NoWatcherError,
+  UnimplementedError,
   ZooKeeperError,
 } from './errors.js';
 import type { Logger } from './logger.js';
@@ -48,7 +50,6 @@ export type Engine = Pick<
   | 'removeWatches'
   | 'stats'
   | 'close'
-  | 'addAuth'
 >;
 
 /** Settings of the façade itself. @internal */
@@ -320,7 +321,8 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     if (typeof scheme !== 'string' || scheme.length === 0)
       throw new InvalidArgumentError('auth scheme must be a non-empty string');
     const bytes = toData(auth, this.#settings.maxDataBytes);
-    await this.#engine.addAuth(scheme, bytes, callOpts(opts));
+    // The engine remembers credentials that succeed and replays them after every reconnect.
+    await this.#send({ op: 'auth', type: 0, scheme, auth: bytes }, opts);
   }
 
   async addWatch(
@@ -342,10 +344,16 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     });
     return new PersistentWatchHandle(path, recursive, async () => {
       if (this.#closing !== undefined) return;
-      await this.#engine.removeWatches(serverPath, 'persistent', { listener: raw }).catch((err: unknown) => {
+      try {
+        await this.#engine.removeWatches(serverPath, 'persistent', { listener: raw });
+      } catch (err) {
         if (err instanceof NoWatcherError || err instanceof ClientClosedError) return;
-        throw err;
-      });
+        // ZooKeeper < 3.9 knows no persistent WatcherType in removeWatches (it answers
+        // MARSHALLINGERROR or UNIMPLEMENTED): stop delivering locally; the server-side watch
+        // ends with the session.
+        if (!(err instanceof MarshallingError || err instanceof UnimplementedError)) throw err;
+        await this.#engine.removeWatches(serverPath, 'persistent', { listener: raw, local: true }).catch(() => {});
+      }
     });
   }
 

@@ -21,7 +21,11 @@ import type { CallOptions, OpOutcome, OpResult, TransactionCreateOptions } from 
  * ```
  */
 export interface Transaction {
-  /** Adds a create; every mode works, including container and TTL modes. */
+  /**
+   * Adds a create; every mode works, including container and TTL modes. The result's `stat` is
+   * set when the server sends one (container and TTL creates; ZooKeeper 3.8 sends none for the
+   * other modes inside a multi).
+   */
   create(path: string, data?: Uint8Array | string, opts?: TransactionCreateOptions): this;
   /** Adds a delete; `version` 0 is a real version, absent means any. */
   delete(path: string, opts?: { version?: number }): this;
