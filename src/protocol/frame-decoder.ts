@@ -133,6 +133,7 @@ export class FrameDecoder {
 
   /** Removes `n` bytes (n <= total) from the front; one copy when they span chunks. */
   private take(n: number): Buffer {
+    if (n === 0) return Buffer.alloc(0);
     const first = this.chunks[this.head]!;
     if (first.length - this.headOffset >= n) {
       const view = first.subarray(this.headOffset, this.headOffset + n);

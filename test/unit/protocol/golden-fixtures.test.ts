@@ -39,7 +39,11 @@ function decodeStep(step: FixtureStep): Decoded {
   return { header, res, trailing: body.subarray(r.offset) };
 }
 
-type ResponseOf<T extends Response['op'], R = Response> = R extends { op: infer O } ? (T extends O ? R : never) : never;
+type ResponseOf<T extends Response['op'], R = Response> = R extends { op: infer O }
+  ? T extends O
+    ? R
+    : never
+  : never;
 
 function resOf<T extends Response['op']>(name: string, op: T): ResponseOf<T> {
   const { res } = decodeStep(stepOf(session, name));
