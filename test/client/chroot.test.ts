@@ -36,8 +36,11 @@ describe('chroot', () => {
     const childWatch = recordEvents();
     await app.getChildren('/', { watch: rootWatch.listener });
     await app.exists('/later', { watch: childWatch.listener });
+    // A second session for the recursive watch: before 3.9 (ZOOKEEPER-4466) a server keeps one
+    // watch mode per session and path, so a persistent watch would replace the child watch above.
+    const app2 = await newClient({ connectString: `${zkConnectString()}${app.chroot}` });
     const recursive = recordEvents();
-    await app.addWatch('/', recursive.listener, { recursive: true });
+    await app2.addWatch('/', recursive.listener, { recursive: true });
     await root.create(`${base}/app/later`);
     expect(await rootWatch.next()).toEqual({ type: 'children-changed', path: '/' });
     expect(await childWatch.next()).toEqual({ type: 'created', path: '/later' });
