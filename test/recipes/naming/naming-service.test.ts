@@ -6,7 +6,7 @@ import {
   NameDecodeError,
   NamingService,
 } from '../../../recipes/naming/naming-service.js';
-import { newClient } from '../../support/zk.js';
+import { eventually, newClient } from '../../support/zk.js';
 
 describe('NamingService', () => {
   it('binds, resolves, lists and unbinds', async () => {
@@ -43,6 +43,21 @@ describe('NamingService', () => {
     await client.create('/svc/bad', 'not json');
     await expect(svc.resolve('bad')).rejects.toMatchObject({ name: 'NameDecodeError', path: '/svc/bad' });
     await expect(svc.resolve('bad')).rejects.toBeInstanceOf(NameDecodeError);
+  });
+
+  it('resolve$ follows a binding: current value, each change, unbind', async () => {
+    const client = await newClient();
+    const dns = new NamingService(client, '/dns');
+    const seen: (string | null)[] = [];
+    const sub = dns.resolve$('db').subscribe((v) => seen.push(v));
+    await eventually(() => expect(seen).toEqual([null]));
+    await dns.bind('db', 'a:1');
+    await eventually(() => expect(seen).toEqual([null, 'a:1']));
+    await dns.bind('db', 'b:2', { overwrite: true });
+    await eventually(() => expect(seen).toEqual([null, 'a:1', 'b:2']));
+    await dns.unbind('db');
+    await eventually(() => expect(seen).toEqual([null, 'a:1', 'b:2', null]));
+    sub.unsubscribe();
   });
 
   it('rejects names that are not one path segment', async () => {

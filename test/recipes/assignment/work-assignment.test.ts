@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import type { ZooKeeperClient } from '../../../src/index.js';
+import { NotItemOwnerError } from '../../../recipes/assignment/not-item-owner-error.js';
+import { type OwnedItem, WorkAssignment } from '../../../recipes/assignment/work-assignment.js';
+import { addWorkItems, readWorkOwners } from '../../../recipes/assignment/work-items.js';
+import { eventually, newClient, zkConnectString } from '../../support/zk.js';
+
+const ITEMS = Array.from({ length: 50 }, (_, i) => `log-${String(i).padStart(2, '0')}`);
+
+async function clients(n: number): Promise<ZooKeeperClient[]> {
+  const first = await newClient();
+  const cs = `${zkConnectString()}${first.chroot}`;
+  return [
+    first,
+    ...(await Promise.all(Array.from({ length: n - 1 }, () => newClient({ connectString: cs })))),
+  ];
+}
+
+function views(workers: WorkAssignment[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const w of workers)
+    for (const a of w.assignments) out.set(a.item, [...(out.get(a.item) ?? []), w.workerId]);
+  return out;
+}
+
+/** Every item owned exactly once, in ZooKeeper and in the workers' own views, and they agree. */
+async function expectExactlyOnce(client: ZooKeeperClient, workers: WorkAssignment[], items = ITEMS) {
+  const zk = await readWorkOwners(client, '/logs');
+  expect([...zk.keys()].sort()).toEqual(items);
+  const local = views(workers);
+  for (const item of items) expect(local.get(item)).toEqual([zk.get(item)]);
+  return zk;
+}
+
+function counts(owners: Map<string, string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const w of owners.values()) out.set(w, (out.get(w) ?? 0) + 1);
+  return out;
+}
+
+describe('WorkAssignment', () => {
+  it('5 workers, 50 items: each owned once, 10 each; a joiner takes 8 and nothing else moves', async () => {
+    const cs = await clients(6);
+    await addWorkItems(cs[0]!, '/logs', ITEMS);
+    const workers = cs.slice(0, 5).map((c, i) => new WorkAssignment(c, '/logs', { workerId: `w${i + 1}` }));
+    await Promise.all(workers.map((w) => w.start({ timeoutMs: 10_000 })));
+    const before = await eventually(async () => {
+      const owners = await expectExactlyOnce(cs[0]!, workers);
+      expect([...counts(owners).values()]).toEqual([10, 10, 10, 10, 10]);
+      return owners;
+    });
+
+    // Record every item that any old worker loses, to prove only the joiner's share moves.
+    const lost = new Set<string>();
+    const subs = workers.map((w) => {
+      let prev = new Set(w.assignments.map((a) => a.item));
+      return w.assignments$.subscribe((list) => {
+        const now = new Set(list.map((a) => a.item));
+        for (const item of prev) if (!now.has(item)) lost.add(item);
+        prev = now;
+      });
+    });
+    const joiner = new WorkAssignment(cs[5]!, '/logs', { workerId: 'w6' });
+    await joiner.start({ timeoutMs: 10_000 });
+    const all = [...workers, joiner];
+    const after = await eventually(async () => {
+      const owners = await expectExactlyOnce(cs[0]!, all);
+      expect(counts(owners).get('w6')).toBe(8);
+      return owners;
+    });
+    const moved = ITEMS.filter((i) => before.get(i) !== after.get(i));
+    expect(moved.every((i) => after.get(i) === 'w6')).toBe(true);
+    expect(moved).toHaveLength(8);
+    expect([...lost].sort()).toEqual(moved.sort());
+    for (const c of counts(after).values()) expect([8, 9]).toContain(c);
+    for (const s of subs) s.unsubscribe();
+    await Promise.all(all.map((w) => w.close()));
+    expect(await readWorkOwners(cs[0]!, '/logs')).toEqual(new Map());
+  });
+
+  it('a leaving worker hands over only its own items; its signals abort first', async () => {
+    const cs = await clients(3);
+    const items = ITEMS.slice(0, 12);
+    await addWorkItems(cs[0]!, '/logs', items);
+    const workers = cs.map((c, i) => new WorkAssignment(c, '/logs', { workerId: `w${i}` }));
+    await Promise.all(workers.map((w) => w.start({ timeoutMs: 10_000 })));
+    const before = await eventually(async () => {
+      const owners = await expectExactlyOnce(cs[0]!, workers, items);
+      expect([...counts(owners).values()]).toEqual([4, 4, 4]);
+      return owners;
+    });
+    const leaving = workers[1]!;
+    const signals: OwnedItem[] = [...leaving.assignments];
+    await leaving.close();
+    expect(signals.every((a) => a.signal.aborted)).toBe(true);
+    expect(leaving.assignments).toEqual([]);
+    const rest = [workers[0]!, workers[2]!];
+    const after = await eventually(async () => {
+      const owners = await expectExactlyOnce(cs[0]!, rest, items);
+      expect([...counts(owners).values()]).toEqual([6, 6]);
+      return owners;
+    });
+    for (const item of items) if (before.get(item) !== 'w1') expect(after.get(item)).toBe(before.get(item));
+    await Promise.all(rest.map((w) => w.close()));
+  });
+
+  it('progress is fenced: the next owner reads it, the old owner can no longer write', async () => {
+    const cs = await clients(2);
+    await addWorkItems(cs[0]!, '/logs', ['only']);
+    const a = new WorkAssignment(cs[0]!, '/logs', { workerId: 'a' });
+    await a.start({ timeoutMs: 10_000 });
+    await eventually(() => expect(a.assignments.map((x) => x.item)).toEqual(['only']));
+    const epoch = a.assignments[0]!.epoch;
+    await a.progress('only', 'offset=10');
+    await a.progress('only', 'offset=20');
+    await a.setCapacity(0);
+    const b = new WorkAssignment(cs[1]!, '/logs', { workerId: 'b' });
+    await b.start({ timeoutMs: 10_000 });
+    await eventually(() => expect(b.assignments.map((x) => x.item)).toEqual(['only']));
+    expect(b.assignments[0]!.epoch).toBeGreaterThan(epoch);
+    expect(a.assignments).toEqual([]);
+    expect((await b.readProgress('only'))?.toString()).toBe('offset=20');
+    await expect(a.progress('only', 'offset=5')).rejects.toBeInstanceOf(NotItemOwnerError);
+    await b.progress('only', 'offset=30');
+    expect((await a.readProgress('only'))?.toString()).toBe('offset=30');
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('capacity weights the shares and new items are picked up', async () => {
+    const cs = await clients(2);
+    await addWorkItems(cs[0]!, '/logs', ITEMS.slice(0, 8));
+    const big = new WorkAssignment(cs[0]!, '/logs', { workerId: 'big', capacity: 3 });
+    const small = new WorkAssignment(cs[1]!, '/logs', { workerId: 'small', capacity: 1 });
+    await Promise.all([big.start({ timeoutMs: 10_000 }), small.start({ timeoutMs: 10_000 })]);
+    await eventually(async () => {
+      const owners = await expectExactlyOnce(cs[0]!, [big, small], ITEMS.slice(0, 8));
+      expect(counts(owners)).toEqual(
+        new Map([
+          ['big', 6],
+          ['small', 2],
+        ]),
+      );
+    });
+    await addWorkItems(cs[0]!, '/logs', ITEMS.slice(8, 12));
+    await eventually(async () => {
+      const owners = await expectExactlyOnce(cs[0]!, [big, small], ITEMS.slice(0, 12));
+      expect(counts(owners).get('big')).toBe(9);
+    });
+    await Promise.all([big.close(), small.close()]);
+  });
+});
