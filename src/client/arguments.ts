@@ -4,14 +4,18 @@
  *
  * @module
  */
+import type { Acl, Request } from '../protocol/index.js';
 import { InvalidArgumentError } from './errors.js';
 import type { CreateMode } from './types.js';
 
 /** The largest TTL ZooKeeper accepts (`EphemeralType.TTL.maxValue()`): 2^40 - 1 ms. */
 export const MAX_TTL_MS = 2 ** 40 - 1;
 
-/** Default largest node data: 1 MiB, the server's default `jute.maxbuffer`. */
-export const DEFAULT_MAX_DATA_BYTES = 1024 * 1024;
+/**
+ * The server's default `jute.maxbuffer` (0xfffff = 1 MiB - 1): the largest request it reads.
+ * A bigger request makes the server drop the connection, so the client refuses it up front.
+ */
+export const DEFAULT_MAX_DATA_BYTES = 0xfffff;
 
 /**
  * The wire version for an optional expected version: absent means -1 (any); `0` stays `0`.
@@ -118,5 +122,55 @@ export function checkTimeout(timeoutMs: number | undefined, name = 'timeoutMs'):
   if (timeoutMs === undefined) return;
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
     throw new InvalidArgumentError(`${name} must be a finite number >= 0, got ${String(timeoutMs)}`);
+  }
+}
+
+const strBytes = (s: string): number => 4 + Buffer.byteLength(s, 'utf8');
+const aclBytes = (acl: readonly Acl[]): number =>
+  acl.reduce((n, a) => n + 4 + strBytes(a.id.scheme) + strBytes(a.id.id), 4);
+
+/** Encoded size of one request record (without the 8-byte header). */
+function recordBytes(req: Request): number {
+  switch (req.op) {
+    case 'create':
+    case 'create2':
+    case 'createContainer':
+      return strBytes(req.path) + 4 + req.data.length + aclBytes(req.acl) + 4;
+    case 'createTTL':
+      return strBytes(req.path) + 4 + req.data.length + aclBytes(req.acl) + 4 + 8;
+    case 'setData':
+      return strBytes(req.path) + 4 + req.data.length + 4;
+    case 'setACL':
+      return strBytes(req.path) + aclBytes(req.acl) + 4;
+    case 'multi':
+    case 'multiRead':
+      // each op: MultiHeader{int type; bool done; int err} + record; then a terminating header
+      return req.ops.reduce((n, op) => n + 9 + recordBytes(op as Request), 9);
+    case 'delete':
+    case 'check':
+      return strBytes(req.path) + 4;
+    case 'auth':
+      return 4 + strBytes(req.scheme) + 4 + req.auth.length;
+    default:
+      return 'path' in req ? strBytes(req.path) + 8 : 64;
+  }
+}
+
+/**
+ * Checks that a request fits in the server's `jute.maxbuffer` (its encoded length, header
+ * included, must not exceed `maxBytes`); the server would otherwise drop the connection.
+ *
+ * @throws InvalidArgumentError naming the size and the limit
+ * @example
+ * ```ts
+ * checkRequestSize({ op: 'setData', path: '/a', data: Buffer.alloc(10), version: -1 }, 0xfffff);
+ * ```
+ */
+export function checkRequestSize(req: Request, maxBytes: number): void {
+  const size = 8 + recordBytes(req);
+  if (size > maxBytes) {
+    throw new InvalidArgumentError(
+      `the ${req.op} request is ${size} bytes encoded, over the limit of ${maxBytes} bytes (jute.maxbuffer; see maxDataBytes)`,
+    );
   }
 }

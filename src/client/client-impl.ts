@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { Acl, ClientInfo, Request, Response, Stat } from '../protocol/index.js';
 import { validateAcl } from './acl.js';
-import { checkTimeout, modeInfo, toData, wireVersion } from './arguments.js';
+import { checkRequestSize, checkTimeout, modeInfo, toData, wireVersion } from './arguments.js';
 import type { ClientStats } from './client-stats.js';
 import {
   ClientClosedError,
@@ -352,7 +352,9 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
         // MARSHALLINGERROR or UNIMPLEMENTED): stop delivering locally; the server-side watch
         // ends with the session.
         if (!(err instanceof MarshallingError || err instanceof UnimplementedError)) throw err;
-        await this.#engine.removeWatches(serverPath, 'persistent', { listener: raw, local: true }).catch(() => {});
+        await this.#engine
+          .removeWatches(serverPath, 'persistent', { listener: raw, local: true })
+          .catch(() => {});
       }
     });
   }
@@ -425,6 +427,7 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     clientPath?: string,
     watch?: { kind: WatchKind; path: string; listener: RawListener },
   ): Promise<Response> {
+    checkRequestSize(req, this.#settings.maxDataBytes);
     try {
       return await this.#engine.request(req, { ...callOpts(opts), ...(watch ? { watch } : {}) });
     } catch (err) {

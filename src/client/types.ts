@@ -69,8 +69,9 @@ export interface ClientOptions {
   /** ACL of nodes created without `acl`. Default {@link OPEN_ACL_UNSAFE}. */
   defaultAcl?: readonly Acl[];
   /**
-   * Largest node data accepted, in bytes; larger data is rejected before sending. Default
-   * 1 MiB (the server's `jute.maxbuffer`); raise it only together with the server setting.
+   * The server's `jute.maxbuffer`: node data, and any request as encoded, larger than this is
+   * rejected with InvalidArgumentError before sending (the server would drop the connection).
+   * Default 1 048 575 (0xfffff, the server default); raise it only together with the server's.
    */
   maxDataBytes?: number;
 }

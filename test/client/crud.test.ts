@@ -63,7 +63,10 @@ describe('create', () => {
       expect(stat?.ephemeralOwner).toBe(0n);
       expect(stat?.dataLength).toBe(0);
     }
-    const seq = await zk.create('/jobs/deep/job-', 'j', { mode: 'persistent-sequential', createParents: true });
+    const seq = await zk.create('/jobs/deep/job-', 'j', {
+      mode: 'persistent-sequential',
+      createParents: true,
+    });
     expect(seq.path).toMatch(/^\/jobs\/deep\/job-\d{10}$/);
   });
 
@@ -72,7 +75,9 @@ describe('create', () => {
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) => zk.create(`/race/x/y/n${i}`, '', { createParents: true })),
     );
-    expect(results.map((r) => r.path).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `/race/x/y/n${i}`).sort());
+    expect(results.map((r) => r.path).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `/race/x/y/n${i}`).sort(),
+    );
     expect((await zk.getChildren('/race/x/y')).length).toBe(10);
   });
 });
@@ -159,7 +164,11 @@ describe('deleteRecursive / mkdirp', () => {
   it('tolerates a concurrent deleter', async () => {
     const zk = await newClient();
     for (let i = 0; i < 30; i++) await zk.create(`/both/k${i}/leaf`, '', { createParents: true });
-    await Promise.all([zk.deleteRecursive('/both'), zk.deleteRecursive('/both/k3'), zk.deleteRecursive('/both')]);
+    await Promise.all([
+      zk.deleteRecursive('/both'),
+      zk.deleteRecursive('/both/k3'),
+      zk.deleteRecursive('/both'),
+    ]);
     expect(await zk.exists('/both')).toBeNull();
   });
 

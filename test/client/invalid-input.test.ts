@@ -44,24 +44,33 @@ describe('invalid input is rejected before anything is sent', () => {
     await rejectsBeforeSending(zk, () => zk.removeWatches('/a/', 'any'), /invalid path/);
     await rejectsBeforeSending(zk, () => zk.getEphemerals('x'), /invalid path/);
     await rejectsBeforeSending(zk, () => zk.multiRead([{ type: 'getData', path: 'x' }]), /invalid path/);
-    await rejectsBeforeSending(zk, async () => zk.multi().create('/ok').delete('bad').commit(), /invalid path/);
+    await rejectsBeforeSending(
+      zk,
+      async () => zk.multi().create('/ok').delete('bad').commit(),
+      /invalid path/,
+    );
     await rejectsBeforeSending(zk, () => zk.deleteRecursive('/a//'), /invalid path/);
     await rejectsBeforeSending(zk, () => zk.mkdirp('/a/'), /invalid path/);
   });
 
-  it('oversize data, with a limit that can be raised', async () => {
+  it('oversize data and requests, against a configurable limit', async () => {
     const zk = await newClient();
-    const big = Buffer.alloc(1024 * 1024 + 1);
-    await rejectsBeforeSending(zk, () => zk.create('/big', big), /over the limit of 1048576/);
+    const big = Buffer.alloc(1024 * 1024);
+    await rejectsBeforeSending(zk, () => zk.create('/big', big), /over the limit of 1048575/);
+    // Data under the limit, but the whole request over it: the server would drop the connection.
+    await rejectsBeforeSending(zk, () => zk.create('/big', Buffer.alloc(1048575 - 40)), /create2 request is/);
+    // Just under the real limit works.
+    const fits = await zk.create('/fits', Buffer.alloc(1048575 - 200));
+    expect(fits.stat.dataLength).toBe(1048375);
     await rejectsBeforeSending(zk, () => zk.setData('/big', big), /over the limit/);
     await rejectsBeforeSending(
       zk,
       async () => zk.multi().create('/a', Buffer.alloc(600_000)).create('/b', Buffer.alloc(600_000)).commit(),
       /transaction data totals/,
     );
-    const small = await newClient({ connectString: `${zkConnectString()}${zk.chroot}`, maxDataBytes: 10 });
-    await rejectsBeforeSending(small, () => small.create('/s', '12345678901'), /over the limit of 10/);
-    await small.create('/s', '1234567890');
+    const small = await newClient({ connectString: `${zkConnectString()}${zk.chroot}`, maxDataBytes: 1000 });
+    await rejectsBeforeSending(small, () => small.create('/s', 'x'.repeat(1001)), /over the limit of 1000/);
+    await small.create('/s', 'x'.repeat(500));
   });
 
   it('bad ACLs', async () => {
@@ -85,9 +94,21 @@ describe('invalid input is rejected before anything is sent', () => {
     await rejectsBeforeSending(zk, () => zk.create('/t', '', { mode: 'persistent-ttl' }), /requires ttlMs/);
     await rejectsBeforeSending(zk, () => zk.create('/t', '', { mode: 'persistent-ttl', ttlMs: 0 }), /ttlMs/);
     await rejectsBeforeSending(zk, () => zk.create('/t', '', { mode: 'persistent-ttl', ttlMs: -1 }), /ttlMs/);
-    await rejectsBeforeSending(zk, () => zk.create('/t', '', { mode: 'persistent-ttl', ttlMs: 2 ** 40 }), /ttlMs/);
-    await rejectsBeforeSending(zk, () => zk.create('/t', '', { ttlMs: 1000 }), /only allowed with a TTL mode/);
-    await rejectsBeforeSending(zk, () => zk.create('/t', '', { mode: 'weird' as never }), /unknown create mode/);
+    await rejectsBeforeSending(
+      zk,
+      () => zk.create('/t', '', { mode: 'persistent-ttl', ttlMs: 2 ** 40 }),
+      /ttlMs/,
+    );
+    await rejectsBeforeSending(
+      zk,
+      () => zk.create('/t', '', { ttlMs: 1000 }),
+      /only allowed with a TTL mode/,
+    );
+    await rejectsBeforeSending(
+      zk,
+      () => zk.create('/t', '', { mode: 'weird' as never }),
+      /unknown create mode/,
+    );
     await rejectsBeforeSending(zk, () => zk.setData('/t', '', { version: -2 }), /version/);
     await rejectsBeforeSending(zk, () => zk.delete('/t', { version: 1.5 }), /version/);
     await rejectsBeforeSending(zk, async () => zk.multi().check('/t', -5).commit(), /version/);
@@ -102,7 +123,9 @@ describe('invalid input is rejected before anything is sent', () => {
     expect(() => createClient('host:notaport')).toThrow(InvalidArgumentError);
     expect(() => createClient('127.0.0.1:2181/bad/')).toThrow(InvalidArgumentError);
     expect(() => createClient(zkConnectString(), { sessionTimeoutMs: -1 })).toThrow(/sessionTimeoutMs/);
-    expect(() => createClient(zkConnectString(), { requestTimeoutMs: Number.NaN })).toThrow(/requestTimeoutMs/);
+    expect(() => createClient(zkConnectString(), { requestTimeoutMs: Number.NaN })).toThrow(
+      /requestTimeoutMs/,
+    );
     expect(() => createClient(zkConnectString(), { defaultAcl: [] })).toThrow(/non-empty/);
     expect(() => createClient(zkConnectString(), { maxDataBytes: 0 })).toThrow(/maxDataBytes/);
   });
@@ -149,7 +172,9 @@ describe('AbortSignal', () => {
       const pending = zk.exists('/', { signal: ac.signal });
       ac.abort(new Error('gave up'));
       await expect(pending).rejects.toThrow('gave up');
-      await expect(zk.exists('/', { signal: AbortSignal.timeout(100) })).rejects.toMatchObject({ name: 'TimeoutError' });
+      await expect(zk.exists('/', { signal: AbortSignal.timeout(100) })).rejects.toMatchObject({
+        name: 'TimeoutError',
+      });
     } finally {
       await zk.close();
     }

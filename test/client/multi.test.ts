@@ -5,7 +5,7 @@ import {
   NoNodeError,
   type OpOutcome,
   RuntimeInconsistencyError,
-  ZooKeeperError,
+  type ZooKeeperError,
 } from '../../src/index.js';
 import { newClient } from '../support/zk.js';
 
@@ -36,7 +36,10 @@ describe('multi()', () => {
       'delete',
     ]);
     const created = results.filter((r) => r.type === 'create');
-    expect(created.map((r) => r.path).slice(0, 2)).toEqual(['/m/plain', expect.stringMatching(/^\/m\/seq-\d{10}$/)]);
+    expect(created.map((r) => r.path).slice(0, 2)).toEqual([
+      '/m/plain',
+      expect.stringMatching(/^\/m\/seq-\d{10}$/),
+    ]);
     // The server returns a Stat for container and TTL creates; for other creates (sent as
     // create2) ZooKeeper 3.8 answers with a plain CreateResponse, so `stat` is optional.
     expect(created[3]?.stat?.czxid).toBeGreaterThan(0n);
@@ -77,10 +80,19 @@ describe('multi()', () => {
   it('fails with the typed error of the failing op', async () => {
     const zk = await newClient();
     await zk.create('/dup');
-    const exists = await zk.multi().create('/dup').commit().catch((e: unknown) => e);
+    const exists = await zk
+      .multi()
+      .create('/dup')
+      .commit()
+      .catch((e: unknown) => e);
     expect(exists).toBeInstanceOf(NodeExistsError);
     expect((exists as ZooKeeperError).failedOpIndex).toBe(0);
-    const missing = await zk.multi().create('/ok').delete('/nope').commit().catch((e: unknown) => e);
+    const missing = await zk
+      .multi()
+      .create('/ok')
+      .delete('/nope')
+      .commit()
+      .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(NoNodeError);
     expect((missing as ZooKeeperError).failedOpIndex).toBe(1);
     expect(await zk.exists('/ok')).toBeNull();

@@ -15,7 +15,10 @@ describe('container nodes', () => {
 
   it('createParents: container makes container parents that vanish once emptied', async () => {
     const zk = await newClient();
-    await zk.create('/locks/resource/lock-', '', { mode: 'ephemeral-sequential', createParents: 'container' });
+    await zk.create('/locks/resource/lock-', '', {
+      mode: 'ephemeral-sequential',
+      createParents: 'container',
+    });
     const [child] = await zk.getChildren('/locks/resource');
     await zk.delete(`/locks/resource/${child}`);
     await eventually(async () => expect(await zk.exists('/locks')).toBeNull(), { timeoutMs: 20_000 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkTimeout, MAX_TTL_MS, modeInfo, toData, wireVersion } from '../../../src/client/arguments.js';
+import {
+  checkRequestSize,
+  checkTimeout,
+  MAX_TTL_MS,
+  modeInfo,
+  toData,
+  wireVersion,
+} from '../../../src/client/arguments.js';
+import { encodeRequest, type Request } from '../../../src/protocol/index.js';
 import { InvalidArgumentError } from '../../../src/client/errors.js';
 
 describe('wireVersion', () => {
@@ -65,5 +73,30 @@ describe('checkTimeout', () => {
     checkTimeout(0);
     expect(() => checkTimeout(-1)).toThrow(InvalidArgumentError);
     expect(() => checkTimeout(Number.POSITIVE_INFINITY)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('checkRequestSize', () => {
+  it('measures exactly what encodeRequest writes', () => {
+    const acl = [{ perms: 31, id: { scheme: 'digest', id: 'u:abc' } }];
+    const reqs: Request[] = [
+      { op: 'create2', path: '/a/é', data: Buffer.alloc(33), acl, flags: 0 },
+      { op: 'createTTL', path: '/t', data: Buffer.alloc(3), acl, flags: 5, ttl: 10n },
+      { op: 'setData', path: '/s', data: Buffer.alloc(7), version: 3 },
+      { op: 'setACL', path: '/s', acl, version: -1 },
+      {
+        op: 'multi',
+        ops: [
+          { op: 'create2', path: '/m', data: Buffer.alloc(5), acl, flags: 0 },
+          { op: 'check', path: '/m', version: 0 },
+          { op: 'delete', path: '/x', version: -1 },
+        ],
+      },
+    ];
+    for (const req of reqs) {
+      const size = encodeRequest(1, req).length - 4;
+      expect(() => checkRequestSize(req, size)).not.toThrow();
+      expect(() => checkRequestSize(req, size - 1)).toThrow(InvalidArgumentError);
+    }
   });
 });
