@@ -1,0 +1,105 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { connect } from '../../src/index.js';
+import type { ZooKeeperClient } from '../../src/index.js';
+import { WorkAssignment } from '../../recipes/assignment/work-assignment.js';
+import { addWorkItems, readWorkOwners } from '../../recipes/assignment/work-items.js';
+import { useDedicatedEnsemble } from '../support/ensemble.js';
+import { eventually } from '../support/zk.js';
+
+const ITEMS = Array.from({ length: 50 }, (_, i) => `src-${String(i).padStart(2, '0')}`);
+const SESSION_MS = 3000;
+
+function counts(owners: Map<string, string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const w of owners.values()) out.set(w, (out.get(w) ?? 0) + 1);
+  return out;
+}
+
+describe('WorkAssignment under session expiry (dedicated ensemble)', () => {
+  const zk = useDedicatedEnsemble({ size: 3 });
+  const opened: ZooKeeperClient[] = [];
+  afterAll(async () => {
+    await Promise.all(opened.map((c) => c.close()));
+  });
+
+  async function client(cs: string): Promise<ZooKeeperClient> {
+    const c = await connect(cs, { sessionTimeoutMs: SESSION_MS, requestTimeoutMs: 20_000 });
+    opened.push(c);
+    return c;
+  }
+
+  it('a partitioned worker stops before anyone takes its items; they move within the session timeout; it rejoins after expiry', async () => {
+    const { ensemble } = zk;
+    const root = `/logs-${Date.now()}`;
+    const admin = await client(ensemble.connectString);
+    await addWorkItems(admin, root, ITEMS);
+    // w1 goes through the fault proxies, the others connect directly.
+    const victimClient = await client(ensemble.proxiedConnectString);
+    const others = await Promise.all([2, 3, 4, 5].map(() => client(ensemble.connectString)));
+    const victim = new WorkAssignment(victimClient, root, { workerId: 'w1' });
+    const workers = [victim, ...others.map((c, i) => new WorkAssignment(c, root, { workerId: `w${i + 2}` }))];
+    await Promise.all(workers.map((w) => w.start({ timeoutMs: 15_000 })));
+    const before = await eventually(
+      async () => {
+        const owners = await readWorkOwners(admin, root);
+        expect(owners.size).toBe(50);
+        expect([...counts(owners).values()]).toEqual([10, 10, 10, 10, 10]);
+        return owners;
+      },
+      { timeoutMs: 15_000 },
+    );
+    const victimItems = new Set(ITEMS.filter((i) => before.get(i) === 'w1'));
+    const victimSignals = victim.assignments.map((a) => a.signal);
+    expect(victimSignals).toHaveLength(10);
+
+    // Timeline: when the victim stopped, and when anyone else first took one of its items.
+    let victimStoppedAt = 0;
+    let firstTakeoverAt = 0;
+    const subs = [
+      victim.assignments$.subscribe((l) => {
+        if (l.length === 0 && victimStoppedAt === 0) victimStoppedAt = performance.now();
+      }),
+      ...workers.slice(1).map((w) =>
+        w.assignments$.subscribe((l) => {
+          if (firstTakeoverAt === 0 && l.some((a) => victimItems.has(a.item)))
+            firstTakeoverAt = performance.now();
+        }),
+      ),
+    ];
+
+    const cutAt = performance.now();
+    for (const p of ensemble.proxies) p.blackhole();
+    const after = await eventually(
+      async () => {
+        const owners = await readWorkOwners(admin, root);
+        expect(owners.size).toBe(50);
+        expect(counts(owners).has('w1')).toBe(false);
+        return owners;
+      },
+      { timeoutMs: SESSION_MS * 3, intervalMs: 100 },
+    );
+    const movedWithinMs = performance.now() - cutAt;
+    expect(victimStoppedAt).toBeGreaterThan(0);
+    expect(firstTakeoverAt).toBeGreaterThan(victimStoppedAt);
+    expect(victimSignals.every((s) => s.aborted)).toBe(true);
+    expect(victim.assignments).toEqual([]);
+    // Only the victim's items moved, and every item is still owned exactly once.
+    for (const item of ITEMS) if (!victimItems.has(item)) expect(after.get(item)).toBe(before.get(item));
+    for (const c of counts(after).values()) expect([12, 13]).toContain(c);
+    console.log(`[assignment-expiry] victim items re-owned ${Math.round(movedWithinMs)} ms after the cut`);
+
+    // Heal: the victim's session has expired; it gets a new one, rejoins and takes a share back.
+    for (const p of ensemble.proxies) p.heal();
+    await eventually(
+      async () => {
+        const owners = await readWorkOwners(admin, root);
+        expect(owners.size).toBe(50);
+        expect([...counts(owners).values()].sort()).toEqual([10, 10, 10, 10, 10]);
+        expect(victim.assignments).toHaveLength(10);
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+    for (const s of subs) s.unsubscribe();
+    await Promise.all(workers.map((w) => w.close()));
+  });
+});
