@@ -38,7 +38,9 @@ export interface SessionGuardOptions {
 export function isSessionGone(client: ZooKeeperClient, ownerSessionId: bigint): boolean {
   const s = client.state;
   if (s === 'lost' || s === 'closed') return true;
-  return client.sessionId !== 0n && client.sessionId !== ownerSessionId;
+  // The client resets sessionId to 0n when a session is lost (and until a new one exists), so a
+  // non-zero owner that differs from the current id (0n included) is a session that is gone.
+  return ownerSessionId !== 0n && client.sessionId !== ownerSessionId;
 }
 
 /**
@@ -125,7 +127,6 @@ export class SessionGuard {
     if (state === 'lost') this.markLost('expired');
     else if (state === 'closed') this.markLost('closed');
     else if (state === 'suspended' && this.#suspendedIsLost) this.markLost('suspended');
-    else if (this.#client.sessionId !== 0n && this.#client.sessionId !== this.#owner)
-      this.markLost('expired');
+    else if (isSessionGone(this.#client, this.#owner)) this.markLost('expired');
   }
 }

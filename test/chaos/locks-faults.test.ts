@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SessionLostError } from '../../recipes/internal/errors.js';
+import { protectedCreate } from '../../recipes/internal/protected-create.js';
+import { type LockHandle, Mutex } from '../../recipes/locks/index.js';
+import { connect, type SessionState, type ZooKeeperClient } from '../../src/index.js';
+import { Ensemble } from '../../src/testing/index.js';
+import { eventually } from '../support/zk.js';
+
+// One dedicated ensemble for the whole file: these tests cut links and kill servers.
+let ensemble: Ensemble;
+const clients: ZooKeeperClient[] = [];
+
+beforeAll(async () => {
+  ensemble = await Ensemble.start({ size: 3, tickTimeMs: 250 });
+}, 120_000);
+
+afterAll(async () => {
+  await ensemble?.close();
+});
+
+afterEach(async () => {
+  for (const p of ensemble.proxies) p.heal();
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await ensemble.waitForQuorum();
+});
+
+async function client(connectString: string, sessionTimeoutMs = 3000): Promise<ZooKeeperClient> {
+  const c = await connect(connectString, { sessionTimeoutMs, requestTimeoutMs: 20_000 });
+  clients.push(c);
+  return c;
+}
+
+function base(): string {
+  return `/chaos-locks/${randomUUID()}`;
+}
+
+async function children(c: ZooKeeperClient, path: string): Promise<string[]> {
+  try {
+    return await c.getChildren(path);
+  } catch {
+    return [];
+  }
+}
+
+function nextState(c: ZooKeeperClient, wanted: SessionState): Promise<void> {
+  return new Promise((resolve) => {
+    const sub = c.state$.subscribe((s) => {
+      if (s === wanted) {
+        queueMicrotask(() => sub.unsubscribe());
+        resolve();
+      }
+    });
+  });
+}
+
+describe('locks under faults', () => {
+  it('session expiry while holding: lost fires, another contender gets the lock', async () => {
+    const path = base();
+    const holderClient = await client(ensemble.proxiedConnectString);
+    const other = await client(ensemble.connectString);
+    const held = await new Mutex(holderClient, path).acquire();
+    const lostReason = new Promise<unknown>((resolve) =>
+      held.lost.addEventListener('abort', () => resolve(held.lost.reason), { once: true }),
+    );
+    const next = new Mutex(other, path).acquire({ timeoutMs: 30_000 });
+    await eventually(async () => expect(await children(other, path)).toHaveLength(2));
+    for (const p of ensemble.proxies) p.blackhole(); // partition the holder until its session expires
+    const successor = await next;
+    expect(successor.fencingToken.czxid > held.fencingToken.czxid).toBe(true);
+    const reason = await lostReason;
+    expect(reason).toBeInstanceOf(SessionLostError);
+    expect(held.isHeld).toBe(false);
+    for (const p of ensemble.proxies) p.heal();
+    await holderClient.waitForConnection({ timeoutMs: 20_000 });
+    expect(holderClient.sessionId).not.toBe(held.sessionId);
+    await held.release(); // nothing left to delete: resolves
+    expect(await children(other, path)).toEqual([successor.nodeName]);
+    await successor.release();
+  }, 60_000);
+
+  it('with suspendedIsLost the holder is told before the server can hand the lock over', async () => {
+    const path = base();
+    const holderClient = await client(ensemble.proxiedConnectString, 4000);
+    const other = await client(ensemble.connectString);
+    const held = await new Mutex(holderClient, path, { suspendedIsLost: true }).acquire();
+    let lostAt = 0;
+    held.lost.addEventListener('abort', () => {
+      lostAt = performance.now();
+    });
+    const next = new Mutex(other, path).acquire({ timeoutMs: 30_000 });
+    await eventually(async () => expect(await children(other, path)).toHaveLength(2));
+    for (const p of ensemble.proxies) p.blackhole();
+    const successor = await next;
+    const acquiredAt = performance.now();
+    expect(lostAt).toBeGreaterThan(0);
+    expect(lostAt).toBeLessThan(acquiredAt);
+    expect((held.lost.reason as SessionLostError).reason).toBe('suspended');
+    await successor.release();
+  }, 60_000);
+
+  it('a create whose reply is lost leaves no orphan and no deadlock', async () => {
+    const path = base();
+    const proxy = ensemble.proxy(0);
+    const c = await client(proxy.connectString, 4000);
+    const observer = await client(ensemble.connectString);
+    // the lock path exists (others use the lock), so our create is the first request that is cut
+    await observer.create(path, '', { mode: 'container', createParents: true });
+    const suspended = nextState(c, 'suspended');
+    proxy.cut('server-to-client'); // the create reaches the server; its reply does not come back
+    const pending = new Mutex(c, path).acquire({ timeoutMs: 30_000 });
+    await eventually(async () => expect(await children(observer, path)).toHaveLength(1));
+    await suspended;
+    proxy.heal();
+    const lock = await pending;
+    expect(c.sessionId).toBe(lock.sessionId); // same session: the node was found and reused
+    expect(await children(observer, path)).toEqual([lock.nodeName]);
+    await lock.release();
+    expect(await children(observer, path)).toEqual([]);
+    // and the lock is free for others
+    const again = await new Mutex(observer, path).acquire({ timeoutMs: 5_000 });
+    await again.release();
+  }, 60_000);
+
+  it('protectedCreate recovers a persistent-sequential node whose reply was lost', async () => {
+    const path = base();
+    const proxy = ensemble.proxy(1);
+    const c = await client(proxy.connectString, 4000);
+    const observer = await client(ensemble.connectString);
+    await observer.mkdirp(path);
+    const suspended = nextState(c, 'suspended');
+    proxy.cut('server-to-client');
+    const pending = protectedCreate(c, path, 'item-', { mode: 'persistent-sequential', data: 'x' });
+    await eventually(async () => expect(await children(observer, path)).toHaveLength(1));
+    await suspended;
+    proxy.heal();
+    const node = await pending;
+    expect(await children(observer, path)).toEqual([node.name]);
+  }, 60_000);
+
+  it('an acquire aborted while disconnected deletes its node once the link is back', async () => {
+    const path = base();
+    const proxy = ensemble.proxy(2);
+    const holder = await client(ensemble.connectString);
+    const c = await client(proxy.connectString, 6000);
+    const held = await new Mutex(holder, path).acquire();
+    const controller = new AbortController();
+    const pending = new Mutex(c, path).acquire({ signal: controller.signal });
+    await eventually(async () => expect(await children(holder, path)).toHaveLength(2));
+    const suspended = nextState(c, 'suspended');
+    proxy.blackhole();
+    await suspended;
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    proxy.heal();
+    await eventually(async () => expect(await children(holder, path)).toEqual([held.nodeName]), {
+      timeoutMs: 20_000,
+    });
+    await held.release();
+  }, 60_000);
+
+  it('killing the leader during contention keeps one holder at a time and loses nobody', async () => {
+    const path = base();
+    const sessions = await Promise.all(Array.from({ length: 5 }, () => client(ensemble.connectString, 6000)));
+    let holders = 0;
+    let maxHolders = 0;
+    let done = 0;
+    const leader = await ensemble.leader();
+    expect(leader).toBeDefined();
+    let killed = false;
+    const runs = sessions.map(async (c) => {
+      const mutex = new Mutex(c, path);
+      for (let i = 0; i < 10; i++) {
+        const lock: LockHandle = await mutex.acquire({ timeoutMs: 40_000 });
+        holders++;
+        maxHolders = Math.max(maxHolders, holders);
+        if (!killed && done >= 10) {
+          killed = true;
+          await ensemble.kill(leader as number);
+        }
+        if (!lock.lost.aborted) await c.sync(path).catch(() => {});
+        holders--;
+        done++;
+        await lock.release();
+      }
+    });
+    await Promise.all(runs);
+    expect(killed).toBe(true);
+    expect(maxHolders).toBe(1);
+    expect(done).toBe(50);
+    await ensemble.start(leader as number);
+    await eventually(async () => expect(await children(sessions[0] as ZooKeeperClient, path)).toEqual([]));
+  }, 120_000);
+});
