@@ -1,0 +1,71 @@
+// Waits, while we lead, for the first sign that we must stop: a connection state other than
+// connected/reconnected, our node deleted, or the recipe stopping.
+import { NoNodeError, type ZooKeeperClient } from '../../src/index.js';
+import { abortable } from '../internal/wait-signal.js';
+import { watchTrigger } from '../internal/watch-trigger.js';
+import type { LeadershipLostError } from './errors.js';
+
+/** Why leadership ended. */
+export type HoldEnd = LeadershipLostError['reason'];
+
+/**
+ * Resolves with the reason leadership must end: `suspended`/`lost`/`closed` (a state change,
+ * or another session id), `node-deleted` (our node is gone, or its watch reported the session
+ * lost), or `closed` when `stop` aborts. Leaves no subscription or watch behind.
+ *
+ * @example
+ * ```ts
+ * const reason = await holdLeadership(client, node.path, stop);
+ * ```
+ */
+export async function holdLeadership(
+  client: ZooKeeperClient,
+  nodePath: string,
+  stop: AbortSignal,
+): Promise<HoldEnd> {
+  const sessionId = client.sessionId;
+  const done = new AbortController();
+  const signal = AbortSignal.any([stop, done.signal]);
+  let onState: (end: HoldEnd) => void = () => {};
+  const badState = new Promise<HoldEnd>((resolve) => {
+    onState = resolve;
+  });
+  // state$ replays the current state first, so a change that happened just before we
+  // subscribed is seen too.
+  const subscription = client.state$.subscribe((s) => {
+    if ((s === 'connected' || s === 'reconnected') && client.sessionId === sessionId) return;
+    onState(s === 'suspended' ? 'suspended' : s === 'closed' ? 'closed' : 'lost');
+  });
+  try {
+    return await abortable(Promise.race([badState, watchNode(client, nodePath, signal)]), stop).catch(
+      (): HoldEnd => 'closed',
+    );
+  } finally {
+    subscription.unsubscribe();
+    done.abort();
+  }
+}
+
+/** Resolves `node-deleted` once our node is deleted (re-arming on data changes). */
+async function watchNode(client: ZooKeeperClient, path: string, signal: AbortSignal): Promise<HoldEnd> {
+  for (;;) {
+    const trigger = watchTrigger();
+    try {
+      await client.getData(path, { watch: trigger.listener, signal });
+    } catch (err) {
+      if (err instanceof NoNodeError) return 'node-deleted';
+      // Aborted, or a connection problem that the state stream reports: wait for the end.
+      return new Promise<HoldEnd>((resolve) => {
+        if (signal.aborted) resolve('closed');
+        else signal.addEventListener('abort', () => resolve('closed'), { once: true });
+      });
+    }
+    try {
+      const event = await abortable(trigger.fired, signal);
+      if (event.type !== 'data-changed') return 'node-deleted';
+    } catch {
+      trigger.dispose(client, path, 'data');
+      return 'closed';
+    }
+  }
+}

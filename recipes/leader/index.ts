@@ -1,0 +1,5 @@
+// Leader election recipes.
+export { LatchClosedError, LeadershipLostError } from './errors.js';
+export type { LatchParticipant } from './latch-participants.js';
+export { type CloseMode, type FencingToken, LeaderLatch, type LeaderLatchOptions } from './leader-latch.js';
+export { type LeaderSelectorOptions, LeaderSelector, type LeadershipFn } from './leader-selector.js';

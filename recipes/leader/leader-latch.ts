@@ -1,0 +1,373 @@
+// Leader election as a passive flag (Curator's LeaderLatch): every participant queues an
+// ephemeral-sequential `latch-` node; the first in line leads after checking that the node is
+// owned by its current session.
+import { randomUUID } from 'node:crypto';
+import { BehaviorSubject, distinctUntilChanged, filter, firstValueFrom, type Observable } from 'rxjs';
+import { NoNodeError, type SessionState, type ZooKeeperClient } from '../../src/index.js';
+import { SessionLostError } from '../internal/errors.js';
+import { guaranteedDelete } from '../internal/guaranteed-delete.js';
+import { childPath } from '../internal/path-segment.js';
+import { type ProtectedNode, protectedCreate } from '../internal/protected-create.js';
+import type { SequentialNode } from '../internal/sequence.js';
+import { retryDelayMs, waitForDelete } from '../internal/wait-for-delete.js';
+import { abortable, combineSignal, sleep, type WaitOptions } from '../internal/wait-signal.js';
+import { LatchClosedError } from './errors.js';
+import { holdLeadership } from './hold-leadership.js';
+import {
+  casMarker,
+  LATCH_NAME,
+  type LatchParticipant,
+  listParticipants,
+  readIds,
+  readMarker,
+  sortedContenders,
+} from './latch-participants.js';
+
+/** Options of a {@link LeaderLatch}. */
+export interface LeaderLatchOptions {
+  /** Participant id stored in our node (what `leader()` reports). Default: a random UUID. */
+  id?: string;
+  /**
+   * Delayed takeover (default 0 = off): when the last leader's node vanishes because its
+   * session ended, the next in line waits this long and checks again before taking over; a
+   * last leader that comes back in time (a new session) takes its leadership back. Every
+   * participant of a latch path must use the same setting.
+   */
+  takeoverDelayMs?: number;
+}
+
+/** What `close()` tells subscribers when the latch was the leader. */
+export type CloseMode = 'silent' | 'notify-leader';
+
+/** Identifies one term of leadership; compare tokens to fence out a stale leader's writes. */
+export interface FencingToken {
+  /** Our latch node. */
+  readonly path: string;
+  /** The node's sequence number (grows with every new participant node). */
+  readonly sequence: number;
+  /** The zxid that created the node (unique and increasing across the ensemble). */
+  readonly czxid: bigint;
+}
+
+type Step =
+  | { type: 'leader'; node: ProtectedNode }
+  | { type: 'wait'; path: string }
+  | { type: 'delay'; ms: number }
+  | { type: 'recreate' }
+  | { type: 'recheck' };
+
+const CONNECTED: ReadonlySet<SessionState> = new Set(['connected', 'reconnected']);
+
+/**
+ * Leader election where each participant learns whether it leads (Curator's `LeaderLatch`;
+ * nodes `<path>/_c_<uuid>-latch-<seq>`, data = participant id, interoperable with Curator).
+ *
+ * The first node in sequence order leads, and only after a `getData` shows that the node is
+ * owned by the client's **current** session (a node left by an expired session can no longer
+ * make anyone leader: the double-leader bug of Curator's CURATOR-696). Others watch only
+ * their predecessor (`getData` watch: no herd, no leftover watch). `isLeader$` replays the
+ * current value; `waitForLeadership()` waits for `true`. A {@link FencingToken} (our node's
+ * sequence and czxid) identifies each term.
+ *
+ * **Connection loss.** On `suspended` (and any state other than `connected`/`reconnected`,
+ * e.g. `read-only`) leadership is dropped at once (`isLeader$` emits `false`); on `reconnected`
+ * with the same session the latch checks again and leads again if its node is still first. On
+ * `lost` the node is gone; after the client's new session (`reconnected`, new `sessionId`) the
+ * latch creates a new node at the end of the line. So two participants never both believe they
+ * lead, as long as the client notices a dead connection (read timeout, about 2/3 of the session
+ * timeout) before the server expires the session.
+ *
+ * **Takeover delay** (`takeoverDelayMs`, Canal-style): the leader records its id in the latch
+ * node's data (a compare-and-set on its version, which every claim must win, so two claims can
+ * never both succeed). When that leader's node disappears without a clean `close()` (its
+ * session ended), the next in line waits `takeoverDelayMs` and checks again; if the old leader
+ * rejoined meanwhile, it leads again even though its new node is last in line. `close()` clears
+ * the record, so a clean hand-over is immediate.
+ *
+ * @example
+ * ```ts
+ * await using latch = new LeaderLatch(client, '/services/scheduler/leader', { id: 'node-1' });
+ * await latch.start();
+ * latch.isLeader$.subscribe((leading) => console.log(leading ? 'leading' : 'following'));
+ * await latch.waitForLeadership({ timeoutMs: 30_000 });
+ * console.log('token', latch.fencingToken);
+ * ```
+ */
+export class LeaderLatch implements AsyncDisposable {
+  /** Our participant id. */
+  readonly id: string;
+  /** Current leadership; replays the latest value to each subscriber; completes on close. */
+  readonly isLeader$: Observable<boolean>;
+  readonly #client: ZooKeeperClient;
+  readonly #path: string;
+  readonly #takeoverDelayMs: number;
+  readonly #leader = new BehaviorSubject<boolean>(false);
+  readonly #stop = new AbortController();
+  #state: 'latent' | 'started' | 'closed' = 'latent';
+  #node: ProtectedNode | undefined;
+  #token: FencingToken | undefined;
+  #markerVersion: number | undefined;
+  #absent: { leaderId: string; version: number; sinceMs: number } | undefined;
+  #loop: Promise<void> | undefined;
+  #completed = false;
+
+  constructor(client: ZooKeeperClient, path: string, options: LeaderLatchOptions = {}) {
+    const delay = options.takeoverDelayMs ?? 0;
+    if (!Number.isFinite(delay) || delay < 0)
+      throw new RangeError(`takeoverDelayMs must be >= 0, got ${delay}`);
+    this.#client = client;
+    this.#path = path;
+    this.#takeoverDelayMs = delay;
+    this.id = options.id ?? randomUUID();
+    this.isLeader$ = this.#leader.pipe(distinctUntilChanged());
+  }
+
+  /** Whether we lead right now. */
+  get isLeader(): boolean {
+    return this.#state === 'started' && this.#leader.value;
+  }
+
+  /** The token of the current term while we lead, else `undefined`. */
+  get fencingToken(): FencingToken | undefined {
+    return this.isLeader ? this.#token : undefined;
+  }
+
+  /** `latent`, `started` or `closed`. */
+  get state(): 'latent' | 'started' | 'closed' {
+    return this.#state;
+  }
+
+  /**
+   * Joins the election. Resolves once our node exists (so start order is queue order);
+   * leadership follows asynchronously. Calling it twice is an error.
+   *
+   * @example
+   * ```ts
+   * await latch.start();
+   * ```
+   */
+  async start(): Promise<void> {
+    if (this.#state !== 'latent') throw new LatchClosedError(`leader latch already ${this.#state}`);
+    this.#state = 'started';
+    let created: () => void = () => {};
+    const firstNode = new Promise<void>((resolve) => {
+      created = resolve;
+    });
+    this.#loop = this.#run(created);
+    await abortable(firstNode, this.#stop.signal);
+  }
+
+  /**
+   * Resolves once we lead (at once if we do). Rejects with `signal.reason` on abort, a
+   * `TimeoutError` after `timeoutMs`, or {@link LatchClosedError} if the latch closes.
+   *
+   * @example
+   * ```ts
+   * await latch.waitForLeadership({ signal });
+   * ```
+   */
+  async waitForLeadership(opts: WaitOptions = {}): Promise<void> {
+    if (this.#state === 'closed') throw new LatchClosedError();
+    const signal = combineSignal(opts);
+    const leading = firstValueFrom(this.#leader.pipe(filter(Boolean))).then(
+      () => undefined,
+      () => {
+        throw new LatchClosedError();
+      },
+    );
+    await abortable(leading, signal);
+  }
+
+  /**
+   * The id of the current leader, or `undefined` when nobody leads.
+   *
+   * @example
+   * ```ts
+   * console.log('leader is', await latch.leader());
+   * ```
+   */
+  async leader(opts: WaitOptions = {}): Promise<string | undefined> {
+    return (await this.participants(opts)).find((p) => p.isLeader)?.id;
+  }
+
+  /**
+   * Every participant in queue order, with the leader marked.
+   *
+   * @example
+   * ```ts
+   * for (const p of await latch.participants()) console.log(p.id, p.isLeader);
+   * ```
+   */
+  async participants(opts: WaitOptions = {}): Promise<LatchParticipant[]> {
+    return listParticipants(this.#client, this.#path, this.#takeoverDelayMs > 0, combineSignal(opts));
+  }
+
+  /**
+   * Leaves the election and deletes our node (guaranteed), handing leadership to the next in
+   * line. `notify-leader` (default) emits `false` on `isLeader$` if we led; `silent` completes
+   * the stream without it (Curator's `CloseMode`). Idempotent.
+   *
+   * @example
+   * ```ts
+   * await latch.close({ mode: 'silent' });
+   * ```
+   */
+  async close(opts: { mode?: CloseMode } = {}): Promise<void> {
+    if (this.#state === 'closed') return;
+    const wasStarted = this.#state === 'started';
+    this.#state = 'closed';
+    if (opts.mode !== 'silent') this.#setLeader(false);
+    this.#stop.abort(new LatchClosedError());
+    this.#completed = true;
+    this.#leader.complete();
+    await this.#loop?.catch(() => {});
+    if (!wasStarted) return;
+    const node = this.#node;
+    this.#node = undefined;
+    if (this.#markerVersion !== undefined && node && this.#client.sessionId === node.stat.ephemeralOwner) {
+      // Clean hand-over: clear our record so the successor does not wait the takeover delay.
+      await casMarker(this.#client, this.#path, undefined, this.#markerVersion).catch(() => null);
+    }
+    if (node)
+      await guaranteedDelete(this.#client, node.path, { ephemeralOwner: node.stat.ephemeralOwner }).catch(
+        () => {},
+      );
+  }
+
+  /** Same as `close({ mode: 'notify-leader' })`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #setLeader(leading: boolean): void {
+    if (this.#completed || this.#leader.value === leading) return;
+    this.#leader.next(leading);
+  }
+
+  async #run(created: () => void): Promise<void> {
+    const stop = this.#stop.signal;
+    for (let attempt = 0; !stop.aborted; ) {
+      try {
+        await this.#untilConnected();
+        const node = await this.#ensureNode();
+        created();
+        const step = await this.#check(node);
+        attempt = 0;
+        if (step.type === 'leader') await this.#lead(step.node);
+        else if (step.type === 'wait')
+          await waitForDelete(this.#client, step.path, {
+            signal: stop,
+            ownerSessionId: node.stat.ephemeralOwner,
+          });
+        else if (step.type === 'delay') await sleep(step.ms, stop);
+        else if (step.type === 'recreate') this.#dropNode();
+      } catch (err) {
+        this.#setLeader(false);
+        if (stop.aborted) break;
+        if (err instanceof SessionLostError) {
+          this.#dropNode();
+          continue;
+        }
+        attempt++;
+        await sleep(retryDelayMs(attempt), stop).catch(() => {});
+      }
+    }
+  }
+
+  /** Resolves when the client is connected; stops the latch when the client is closed. */
+  async #untilConnected(): Promise<void> {
+    if (CONNECTED.has(this.#client.state)) return;
+    const state = await abortable(
+      firstValueFrom(this.#client.state$.pipe(filter((s) => CONNECTED.has(s) || s === 'closed'))),
+      this.#stop.signal,
+    );
+    if (state === 'closed') throw new SessionLostError(this.#client.sessionId, 'closed');
+  }
+
+  async #ensureNode(): Promise<ProtectedNode> {
+    const current = this.#node;
+    if (current && current.stat.ephemeralOwner === this.#client.sessionId) return current;
+    this.#dropNode();
+    const node = await protectedCreate(this.#client, this.#path, LATCH_NAME, {
+      mode: 'ephemeral-sequential',
+      data: this.id,
+      signal: this.#stop.signal,
+    });
+    this.#node = node;
+    return node;
+  }
+
+  #dropNode(): void {
+    const node = this.#node;
+    this.#node = undefined;
+    this.#token = undefined;
+    if (node) void guaranteedDelete(this.#client, node.path, { ephemeralOwner: node.stat.ephemeralOwner });
+  }
+
+  async #check(node: ProtectedNode): Promise<Step> {
+    const signal = this.#stop.signal;
+    const contenders = await sortedContenders(this.#client, this.#path, signal);
+    const ourIndex = contenders.findIndex((n) => n.name === node.name);
+    if (ourIndex < 0) return { type: 'recreate' };
+    if (this.#takeoverDelayMs > 0) return this.#checkWithMarker(node, contenders, ourIndex);
+    if (ourIndex > 0)
+      return { type: 'wait', path: childPath(this.#path, (contenders[ourIndex - 1] as SequentialNode).name) };
+    return (await this.#verifyOwnership(node)) ? { type: 'leader', node } : { type: 'recreate' };
+  }
+
+  /** Our node exists, is owned by the current session, and the client is connected. */
+  async #verifyOwnership(node: ProtectedNode): Promise<boolean> {
+    try {
+      const { stat } = await this.#client.getData(node.path, { signal: this.#stop.signal });
+      return stat.ephemeralOwner === this.#client.sessionId && CONNECTED.has(this.#client.state);
+    } catch (err) {
+      if (err instanceof NoNodeError) return false;
+      throw err;
+    }
+  }
+
+  async #checkWithMarker(node: ProtectedNode, contenders: SequentialNode[], ourIndex: number): Promise<Step> {
+    const signal = this.#stop.signal;
+    const marker = await readMarker(this.#client, this.#path, signal);
+    const holder = marker.leaderId;
+    if (holder !== this.id && ourIndex > 0) {
+      return { type: 'wait', path: childPath(this.#path, (contenders[ourIndex - 1] as SequentialNode).name) };
+    }
+    if (holder !== undefined && holder !== this.id) {
+      const ids = await readIds(this.#client, this.#path, contenders, signal);
+      const holderNode = contenders.find((n) => ids.get(n.name) === holder);
+      if (holderNode) {
+        this.#absent = undefined;
+        return { type: 'wait', path: childPath(this.#path, holderNode.name) };
+      }
+      const now = Date.now();
+      if (!this.#absent || this.#absent.leaderId !== holder || this.#absent.version !== marker.version) {
+        this.#absent = { leaderId: holder, version: marker.version, sinceMs: now };
+      }
+      const waited = now - this.#absent.sinceMs;
+      if (waited < this.#takeoverDelayMs) return { type: 'delay', ms: this.#takeoverDelayMs - waited };
+    }
+    if (!(await this.#verifyOwnership(node))) return { type: 'recreate' };
+    const stat = await casMarker(this.#client, this.#path, this.id, marker.version);
+    if (!stat) return { type: 'recheck' };
+    this.#markerVersion = stat.version;
+    this.#absent = undefined;
+    return { type: 'leader', node };
+  }
+
+  /** Leads until the connection, our node or the latch says otherwise. */
+  async #lead(node: ProtectedNode): Promise<void> {
+    this.#token = { path: node.path, sequence: sequenceOf(node.name), czxid: node.stat.czxid };
+    this.#setLeader(true);
+    try {
+      await holdLeadership(this.#client, node.path, this.#stop.signal);
+    } finally {
+      this.#setLeader(false);
+    }
+  }
+}
+
+function sequenceOf(name: string): number {
+  const match = /(\d{10})$/.exec(name);
+  return match?.[1] ? Number.parseInt(match[1], 10) : -1;
+}
