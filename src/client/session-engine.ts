@@ -402,7 +402,12 @@ export class SessionEngine {
       this.#reject(p, new MarshallingError({ path: pathOf(req), cause }));
       return;
     }
-    if (p.watch) this.#arm(p.watch);
+    if (p.watch) {
+      // Like Java's ExistsWatchRegistration: exists on a node that is there arms a data watch.
+      // The server treats setWatches' existWatches as "fire NodeCreated if it exists now".
+      const w = p.watch;
+      this.#watches.add(w.kind === 'exist' ? 'data' : w.kind, w.path, w.listener);
+    }
     if (req.op === 'auth' && !p.internal) this.#rememberAuth(req.scheme, req.auth);
     this.#resolve(p, res);
   }
