@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { DelayQueue, PriorityQueue, Queue } from '../../../recipes/queues/index.js';
+import { InvalidArgumentError } from '../../../src/index.js';
+import { newClient, zkConnectString } from '../../support/zk.js';
+
+const text = (b: Buffer): string => b.toString('utf8');
+
+describe('Queue (FIFO, at most once)', () => {
+  it('delivers in put order with Curator-compatible qn- names', async () => {
+    const client = await newClient();
+    await using queue = new Queue(client, '/q');
+    const names = [await queue.put('a'), await queue.put('b'), ...(await queue.putMany(['c', 'd']))];
+    for (const name of names) expect(name).toMatch(/^qn-\d{10}$/);
+    expect(await queue.size()).toBe(4);
+    expect(text((await queue.peek())?.data ?? Buffer.alloc(0))).toBe('a');
+    const got: string[] = [];
+    for (let i = 0; i < 4; i++) got.push(text((await queue.take()).data));
+    expect(got).toEqual(['a', 'b', 'c', 'd']);
+    expect(await queue.poll()).toBeNull();
+    expect(await queue.size()).toBe(0);
+  });
+
+  it('a waiting take wakes on the children watch when an item arrives', async () => {
+    const client = await newClient();
+    await using queue = new Queue(client, '/q');
+    const pending = queue.take({ timeoutMs: 10_000 });
+    await new Queue(client, '/q').put('late');
+    expect(text((await pending).data)).toBe('late');
+  });
+
+  it('take rejects with a TimeoutError after timeoutMs and with the reason on abort', async () => {
+    const client = await newClient();
+    await using queue = new Queue(client, '/q');
+    await expect(queue.take({ timeoutMs: 200 })).rejects.toMatchObject({ name: 'TimeoutError' });
+    const controller = new AbortController();
+    const pending = queue.take({ signal: controller.signal });
+    controller.abort(new Error('stop'));
+    await expect(pending).rejects.toThrow('stop');
+    await queue.close();
+    await expect(queue.take()).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('putMany splits into atomic multis under the byte budget and keeps the order', async () => {
+    const client = await newClient();
+    await using queue = new Queue(client, '/q', { maxBatchBytes: 4_096 });
+    const items = Array.from({ length: 120 }, (_, i) => `item-${i}-${'x'.repeat(100)}`);
+    const names = await queue.putMany(items);
+    expect(names).toHaveLength(120);
+    expect([...names].sort()).toEqual(names);
+    const got: string[] = [];
+    for (let i = 0; i < items.length; i++) got.push(text((await queue.take()).data));
+    expect(got).toEqual(items);
+    await expect(queue.putMany([Buffer.alloc(8_000)])).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it('two consumers share 300 items: each delivered exactly once', async () => {
+    const client = await newClient();
+    const c2 = await newClient({ connectString: `${zkConnectString()}${client.chroot}` });
+    const producer = new Queue(client, '/q');
+    await producer.putMany(Array.from({ length: 300 }, (_, i) => String(i)));
+    const seen: string[] = [];
+    const consume = async (queue: Queue): Promise<void> => {
+      for (;;) {
+        const item = await queue.poll();
+        if (!item) return;
+        seen.push(text(item.data));
+      }
+    };
+    await Promise.all([consume(new Queue(client, '/q')), consume(new Queue(c2, '/q'))]);
+    expect(seen).toHaveLength(300);
+    expect(new Set(seen).size).toBe(300);
+  });
+
+  it('a consumer survives its queue node being removed (container reaped) while it waits', async () => {
+    const client = await newClient();
+    await using queue = new Queue(client, '/q');
+    await queue.put('x');
+    await queue.take();
+    const pending = queue.take({ timeoutMs: 10_000 });
+    await client.delete('/q');
+    await new Queue(client, '/q').put('after');
+    expect(text((await pending).data)).toBe('after');
+  });
+});
+
+describe('PriorityQueue', () => {
+  it('takes lower priority values first, FIFO within a priority', async () => {
+    const client = await newClient();
+    await using queue = new PriorityQueue(client, '/pq');
+    await queue.put('low-1', { priority: 10 });
+    await queue.putMany([
+      { data: 'high', priority: -5 },
+      { data: 'mid', priority: 0 },
+      { data: 'low-2', priority: 10 },
+    ]);
+    const got: string[] = [];
+    for (let i = 0; i < 4; i++) got.push(text((await queue.take()).data));
+    expect(got).toEqual(['high', 'mid', 'low-1', 'low-2']);
+    await expect(queue.put('bad', { priority: 1.5 })).rejects.toBeInstanceOf(RangeError);
+  });
+
+  it('a new higher-priority item overtakes items a waiting consumer already knows', async () => {
+    const client = await newClient();
+    await using queue = new PriorityQueue(client, '/pq');
+    await queue.put('normal', { priority: 5 });
+    await queue.put('urgent', { priority: 1 });
+    expect(text((await queue.take()).data)).toBe('urgent');
+    await queue.put('urgent-2', { priority: 0 });
+    expect(text((await queue.take()).data)).toBe('urgent-2');
+    expect(text((await queue.take()).data)).toBe('normal');
+  });
+});
+
+describe('DelayQueue', () => {
+  it('hides an item until it is due; a waiting take wakes on the timer', async () => {
+    const client = await newClient();
+    await using queue = new DelayQueue(client, '/dq');
+    const start = Date.now();
+    await queue.put('later', { delayMs: 600 });
+    await queue.put('now', { delayMs: 0 });
+    expect(text((await queue.take()).data)).toBe('now');
+    expect(await queue.poll()).toBeNull();
+    const item = await queue.take({ timeoutMs: 10_000 });
+    expect(text(item.data)).toBe('later');
+    expect(Date.now() - start).toBeGreaterThanOrEqual(590);
+    expect(await queue.size()).toBe(0);
+  });
+
+  it('an earlier item put while a consumer waits for a later one is taken first', async () => {
+    const client = await newClient();
+    await using queue = new DelayQueue(client, '/dq');
+    await queue.put('in-a-minute', { delayMs: 60_000 });
+    const pending = queue.take({ timeoutMs: 10_000 });
+    await new DelayQueue(client, '/dq').put('soon', { delayMs: 100 });
+    expect(text((await pending).data)).toBe('soon');
+    expect(await queue.size()).toBe(1);
+  });
+});
