@@ -89,13 +89,13 @@ export class AtomicCounter {
   }
 
   /** Adds `delta` (a safe integer, may be negative). */
-  add(delta: number, opts: WaitOptions = {}): Promise<AtomicValue> {
+  async add(delta: number, opts: WaitOptions = {}): Promise<AtomicValue> {
     if (!Number.isSafeInteger(delta)) throw new RangeError(`delta must be a safe integer, got ${delta}`);
     return this.modify((v) => v + delta, opts);
   }
 
   /** Sets the value (optimistically, so the pre-value is exact). */
-  trySet(value: number, opts: WaitOptions = {}): Promise<AtomicValue> {
+  async trySet(value: number, opts: WaitOptions = {}): Promise<AtomicValue> {
     encodeInt64(value);
     return this.modify(() => value, opts);
   }
