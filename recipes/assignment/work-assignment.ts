@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
-import {
-  BadVersionError,
-  type CallOptions,
-  NodeExistsError,
-  NoNodeError,
-  type SessionState,
-  type ZooKeeperClient,
-} from '../../src/index.js';
-import type { WaitOptions } from '../internal/abortable.js';
+import { type CallOptions, NoNodeError, type SessionState, type ZooKeeperClient } from '../../src/index.js';
+import { sleep, type WaitOptions } from '../internal/abortable.js';
 import { SessionLostError } from '../internal/errors.js';
 import { guaranteedDelete } from '../internal/guaranteed-delete.js';
+import { retryDelayMs } from '../internal/wait-for-delete.js';
 import { GroupMember } from '../membership/group-member.js';
 import { planAssignment } from './assignment-plan.js';
-import { decodeOwner, encodeOwner } from './owner-record.js';
+import { claimItem, readOwnFence, writeFencedProgress } from './item-ops.js';
 import { OwnershipView } from './ownership-view.js';
 import { NotItemOwnerError } from './not-item-owner-error.js';
 import { WorkPaths } from './work-paths.js';
@@ -36,6 +30,11 @@ export interface WorkAssignmentOptions {
   capacity?: number;
   /** Claims sent at once. Default 32. */
   maxConcurrentClaims?: number;
+  /**
+   * Wait until the membership has been stable this long before acting on a change (kazoo's
+   * `time_boundary`), so a rolling start does not shuffle items back and forth. Default 0.
+   */
+  settleMs?: number;
 }
 
 /**
@@ -137,7 +136,10 @@ export class WorkAssignment implements AsyncDisposable {
   #started = false;
   #closing: Promise<void> | undefined;
   #dirty = false;
+  #failed = false;
   #loop: Promise<void> | undefined;
+  readonly #settleMs: number;
+  #membersChangedAt = 0;
 
   /**
    * @param client the client
@@ -150,6 +152,10 @@ export class WorkAssignment implements AsyncDisposable {
     const capacity = opts.capacity ?? 1;
     assertCapacity(capacity);
     this.#maxClaims = opts.maxConcurrentClaims ?? 32;
+    this.#settleMs = opts.settleMs ?? 0;
+    if (!Number.isFinite(this.#settleMs) || this.#settleMs < 0) {
+      throw new RangeError(`settleMs must be a finite number >= 0, got ${String(opts.settleMs)}`);
+    }
     this.#member = new GroupMember(client, this.#paths.workers, {
       ...(opts.workerId === undefined ? {} : { id: opts.workerId }),
       payload: { capacity },
@@ -187,6 +193,7 @@ export class WorkAssignment implements AsyncDisposable {
       this.#member.members$.subscribe((m) => {
         const workers = new Map<string, number>();
         for (const [id, p] of m) workers.set(id, typeof p?.capacity === 'number' ? p.capacity : 1);
+        if (!sameWorkers(this.#workers, workers)) this.#membersChangedAt = performance.now();
         this.#workers = workers;
         this.#kick();
       }),
@@ -219,31 +226,18 @@ export class WorkAssignment implements AsyncDisposable {
    * ```
    */
   async progress(item: string, value: Uint8Array | string, opts: CallOptions = {}): Promise<void> {
-    const progressPath = this.#paths.progress(item);
-    for (let attempt = 0; attempt < 4; attempt++) {
+    for (let attempt = 0; attempt < 3; attempt++) {
       const held = this.#held.get(item);
       if (!held?.controller) throw new NotItemOwnerError(item, this.workerId);
-      const itemPath = this.#paths.item(item);
       try {
-        await this.#client.multi().check(itemPath, held.fence).setData(progressPath, value).commit(opts);
-        return;
+        if (await writeFencedProgress(this.#client, this.#paths, item, held.fence, value, opts)) return;
       } catch (err) {
-        const failed = (err as { failedOpIndex?: number }).failedOpIndex;
-        if (err instanceof NoNodeError && failed === 1) {
-          try {
-            await this.#client.multi().check(itemPath, held.fence).create(progressPath, value).commit(opts);
-            return;
-          } catch (e) {
-            if (!(e instanceof NodeExistsError || e instanceof BadVersionError)) throw e;
-            continue;
-          }
-        }
-        if (err instanceof BadVersionError && (await this.#refreshFence(held))) continue;
-        if (err instanceof BadVersionError || err instanceof NoNodeError) {
-          throw new NotItemOwnerError(item, this.workerId, { cause: err });
-        }
+        if (err instanceof NoNodeError) throw new NotItemOwnerError(item, this.workerId, { cause: err });
         throw err;
       }
+      // The item's version moved: fine if the owner node is still ours (someone edited the
+      // item's data); otherwise another worker took the item.
+      if (!(await this.#refreshFence(held))) break;
     }
     throw new NotItemOwnerError(item, this.workerId);
   }
@@ -348,11 +342,22 @@ export class WorkAssignment implements AsyncDisposable {
   }
 
   async #run(): Promise<void> {
+    let failures = 0;
     while (this.#dirty && !this.#closing) {
       this.#dirty = false;
       if (!this.#active) return;
+      const settle = this.#settleMs - (performance.now() - this.#membersChangedAt);
+      if (settle > 0) await sleep(settle);
       if (this.#view.stale) await this.#view.resync();
+      this.#failed = false;
       await this.#reconcile();
+      if (this.#failed) {
+        // A claim failed for a reason other than losing the race: retry later, with backoff.
+        this.#dirty = true;
+        await sleep(retryDelayMs(++failures));
+      } else {
+        failures = 0;
+      }
     }
   }
 
@@ -369,8 +374,8 @@ export class WorkAssignment implements AsyncDisposable {
         this.#held.delete(item);
       }
       if (o.nonce === this.#nonce && o.sessionId !== session) {
-        // Our owner node from an earlier session: we stopped using it; remove it at once.
-        void guaranteedDelete(this.#client, this.#paths.owner(item), { ephemeralOwner: o.sessionId });
+        // Our node from an earlier session, which we stopped using: it goes when the server
+        // expires that session. Nobody can claim the item before (the node exists).
         continue;
       }
       if (o.nonce === this.#nonce && !this.#held.has(item)) {
@@ -404,29 +409,15 @@ export class WorkAssignment implements AsyncDisposable {
   }
 
   async #claim(item: string): Promise<void> {
-    const itemPath = this.#paths.item(item);
-    try {
-      const { data, stat } = await this.#client.getData(itemPath);
-      if (!this.#active || this.#closing) return;
-      await this.#client
-        .multi()
-        .create(this.#paths.owner(item), encodeOwner(this.workerId, this.#nonce), { mode: 'ephemeral' })
-        .setData(itemPath, data, { version: stat.version })
-        .commit();
-      const held: Held = {
-        item,
-        epoch: stat.version + 1,
-        fence: stat.version + 1,
-        controller: null,
-        view: null,
-      };
+    if (!this.#active || this.#closing) return;
+    const r = await claimItem(this.#client, this.#paths, item, this.workerId, this.#nonce);
+    if (r.kind === 'claimed') {
+      const held: Held = { item, epoch: r.epoch, fence: r.epoch, controller: null, view: null };
       this.#held.set(item, held);
       if (this.#active && !this.#closing) this.#activate(held);
-    } catch (err) {
-      if (err instanceof NodeExistsError) void this.#view.refreshOwner(item);
-      else if (err instanceof BadVersionError) this.#kick();
-      else if (!(err instanceof NoNodeError)) this.#kick();
-    }
+    } else if (r.kind === 'taken') void this.#view.refreshOwner(item);
+    else if (r.kind === 'changed') this.#kick();
+    else if (r.kind === 'failed') this.#failed = true;
   }
 
   async #release(item: string): Promise<void> {
@@ -441,26 +432,18 @@ export class WorkAssignment implements AsyncDisposable {
     }
   }
 
-  /** Reads the owner node and the item's version; false (and drops the item) if not ours. */
+  /** Re-reads the fence; false (and drops the item when it is not ours) unless still ours. */
   async #refreshFence(held: Held): Promise<boolean> {
-    try {
-      const [owner, itemNode] = await this.#client.multiRead([
-        { type: 'getData', path: this.#paths.owner(held.item) },
-        { type: 'getData', path: this.#paths.item(held.item) },
-      ]);
-      if (owner?.type === 'getData' && itemNode?.type === 'getData') {
-        const o = decodeOwner(owner.data, owner.stat.ephemeralOwner);
-        if (o.nonce === this.#nonce && o.sessionId === this.#client.sessionId) {
-          held.fence = itemNode.stat.version;
-          return true;
-        }
-      }
-    } catch {
-      return false;
+    const fence = await readOwnFence(this.#client, this.#paths, held.item, this.#nonce);
+    if (typeof fence === 'number') {
+      held.fence = fence;
+      return true;
     }
-    this.#pause(held.item, 'node-deleted');
-    this.#held.delete(held.item);
-    this.#emit();
+    if (fence === null && this.#held.get(held.item) === held) {
+      this.#pause(held.item, 'node-deleted');
+      this.#held.delete(held.item);
+      this.#emit();
+    }
     return false;
   }
 
@@ -494,6 +477,12 @@ export class WorkAssignment implements AsyncDisposable {
     if (next.length === prev.length && next.every((v, i) => v === prev[i])) return;
     this.#subject.next(next);
   }
+}
+
+function sameWorkers(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }
 
 function assertCapacity(capacity: number): void {

@@ -9,6 +9,28 @@ import { eventually } from '../support/zk.js';
 const ITEMS = Array.from({ length: 50 }, (_, i) => `src-${String(i).padStart(2, '0')}`);
 const SESSION_MS = 3000;
 
+/** Watches every worker's own view and records any moment where two workers hold one item. */
+function monitorDoubleOwnership(workers: WorkAssignment[]) {
+  const views = new Map<string, Set<string>>();
+  const violations: string[] = [];
+  const subs = workers.map((w) =>
+    w.assignments$.subscribe((list) => {
+      const mine = new Set(list.map((a) => a.item));
+      views.set(w.workerId, mine);
+      for (const [other, items] of views) {
+        if (other === w.workerId) continue;
+        for (const item of mine) if (items.has(item)) violations.push(`${item}: ${w.workerId} and ${other}`);
+      }
+    }),
+  );
+  return {
+    violations,
+    stop: () => {
+      for (const s of subs) s.unsubscribe();
+    },
+  };
+}
+
 function counts(owners: Map<string, string>): Map<string, number> {
   const out = new Map<string, number>();
   for (const w of owners.values()) out.set(w, (out.get(w) ?? 0) + 1);
@@ -39,6 +61,7 @@ describe('WorkAssignment under session expiry (dedicated ensemble)', () => {
     const victim = new WorkAssignment(victimClient, root, { workerId: 'w1' });
     const workers = [victim, ...others.map((c, i) => new WorkAssignment(c, root, { workerId: `w${i + 2}` }))];
     await Promise.all(workers.map((w) => w.start({ timeoutMs: 15_000 })));
+    const monitor = monitorDoubleOwnership(workers);
     const before = await eventually(
       async () => {
         const owners = await readWorkOwners(admin, root);
@@ -100,6 +123,72 @@ describe('WorkAssignment under session expiry (dedicated ensemble)', () => {
       { timeoutMs: 20_000, intervalMs: 100 },
     );
     for (const s of subs) s.unsubscribe();
+    monitor.stop();
+    expect(monitor.violations).toEqual([]);
+    await Promise.all(workers.map((w) => w.close()));
+  });
+
+  it('a short partition pauses the worker; it resumes the same items with the same epochs, nothing moves', async () => {
+    const { ensemble } = zk;
+    const root = `/logs-short-${Date.now()}`;
+    const admin = await client(ensemble.connectString);
+    await addWorkItems(admin, root, ITEMS.slice(0, 20));
+    const victimClient = await client(ensemble.proxiedConnectString);
+    const other = await client(ensemble.connectString);
+    const victim = new WorkAssignment(victimClient, root, { workerId: 'v' });
+    const stable = new WorkAssignment(other, root, { workerId: 's' });
+    await Promise.all([victim.start({ timeoutMs: 15_000 }), stable.start({ timeoutMs: 15_000 })]);
+    const monitor = monitorDoubleOwnership([victim, stable]);
+    const before = await eventually(async () => {
+      const owners = await readWorkOwners(admin, root);
+      expect([...counts(owners).values()]).toEqual([10, 10]);
+      expect(victim.assignments).toHaveLength(10);
+      return owners;
+    });
+    const epochs = new Map(victim.assignments.map((a) => [a.item, a.epoch]));
+    const session = victimClient.sessionId;
+    for (const p of ensemble.proxies) p.blackhole();
+    await eventually(() => expect(victim.assignments).toEqual([]), { timeoutMs: SESSION_MS * 2 });
+    for (const p of ensemble.proxies) p.heal();
+    await eventually(() => expect(victim.assignments).toHaveLength(10), { timeoutMs: 15_000 });
+    expect(victimClient.sessionId).toBe(session);
+    expect(new Map(victim.assignments.map((a) => [a.item, a.epoch]))).toEqual(epochs);
+    expect(victim.assignments.every((a) => !a.signal.aborted)).toBe(true);
+    expect(await readWorkOwners(admin, root)).toEqual(before);
+    await victim.progress(victim.assignments[0]!.item, 'after-resume');
+    monitor.stop();
+    expect(monitor.violations).toEqual([]);
+    await Promise.all([victim.close(), stable.close()]);
+  });
+
+  it('killing the leader moves nothing and never gives an item two owners', async () => {
+    const { ensemble } = zk;
+    const root = `/logs-kill-${Date.now()}`;
+    const admin = await client(ensemble.connectString);
+    await addWorkItems(admin, root, ITEMS);
+    const cs = await Promise.all([1, 2, 3, 4, 5].map(() => client(ensemble.connectString)));
+    const workers = cs.map((c, i) => new WorkAssignment(c, root, { workerId: `k${i}` }));
+    await Promise.all(workers.map((w) => w.start({ timeoutMs: 15_000 })));
+    const monitor = monitorDoubleOwnership(workers);
+    const before = await eventually(async () => {
+      const owners = await readWorkOwners(admin, root);
+      expect([...counts(owners).values()]).toEqual([10, 10, 10, 10, 10]);
+      return owners;
+    });
+    const leader = await ensemble.leader();
+    expect(leader).toBeDefined();
+    await ensemble.kill(leader!);
+    await ensemble.waitForQuorum({ timeoutMs: 30_000 });
+    await eventually(
+      async () => {
+        expect(await readWorkOwners(admin, root)).toEqual(before);
+        for (const w of workers) expect(w.assignments).toHaveLength(10);
+      },
+      { timeoutMs: 20_000 },
+    );
+    await ensemble.restart(leader!);
+    monitor.stop();
+    expect(monitor.violations).toEqual([]);
     await Promise.all(workers.map((w) => w.close()));
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ZooKeeperClient } from '../../../src/index.js';
 import { NotItemOwnerError } from '../../../recipes/assignment/not-item-owner-error.js';
 import { type OwnedItem, WorkAssignment } from '../../../recipes/assignment/work-assignment.js';
-import { addWorkItems, readWorkOwners } from '../../../recipes/assignment/work-items.js';
+import { addWorkItems, readWorkOwners, removeWorkItem } from '../../../recipes/assignment/work-items.js';
 import { eventually, newClient, zkConnectString } from '../../support/zk.js';
 
 const ITEMS = Array.from({ length: 50 }, (_, i) => `log-${String(i).padStart(2, '0')}`);
@@ -147,5 +147,37 @@ describe('WorkAssignment', () => {
       expect(counts(owners).get('big')).toBe(9);
     });
     await Promise.all([big.close(), small.close()]);
+  });
+});
+
+describe('WorkAssignment edge cases', () => {
+  it('an owner node deleted by someone else stops the work at once; the item is claimed again with a new epoch', async () => {
+    const [client] = await clients(1);
+    await addWorkItems(client!, '/logs', ['x']);
+    const w = new WorkAssignment(client!, '/logs', { workerId: 'solo' });
+    await w.start({ timeoutMs: 10_000 });
+    await eventually(() => expect(w.assignments).toHaveLength(1));
+    const first = w.assignments[0]!;
+    await client!.delete('/logs/items/x/owner');
+    await eventually(() => expect(first.signal.aborted).toBe(true));
+    await eventually(() => expect(w.assignments[0]?.epoch).toBeGreaterThan(first.epoch));
+    await w.progress('x', 'ok');
+    await w.close();
+  });
+
+  it('a removed item is dropped; bad options are rejected', async () => {
+    const [client] = await clients(1);
+    await addWorkItems(client!, '/logs', ['a', 'b']);
+    const w = new WorkAssignment(client!, '/logs');
+    await w.start({ timeoutMs: 10_000 });
+    await eventually(() => expect(w.assignments).toHaveLength(2));
+    const a = w.assignments.find((x) => x.item === 'a')!;
+    await removeWorkItem(client!, '/logs', 'a');
+    await eventually(() => expect(w.assignments.map((x) => x.item)).toEqual(['b']));
+    expect(a.signal.aborted).toBe(true);
+    await expect(w.progress('a', '1')).rejects.toBeInstanceOf(NotItemOwnerError);
+    expect(() => new WorkAssignment(client!, '/logs', { capacity: -1 })).toThrow(RangeError);
+    expect(() => new WorkAssignment(client!, 'relative')).toThrow(/invalid path/);
+    await w.close();
   });
 });

@@ -1,0 +1,125 @@
+import {
+  BadVersionError,
+  type CallOptions,
+  NodeExistsError,
+  NoNodeError,
+  type ZooKeeperClient,
+} from '../../src/index.js';
+import { decodeOwner, encodeOwner } from './owner-record.js';
+import type { WorkPaths } from './work-paths.js';
+
+/**
+ * How a claim ended: `claimed` (with the new epoch), `taken` (an owner node exists), `changed`
+ * (the item was modified meanwhile: try again), `gone` (the item was removed), `failed`.
+ *
+ * @example
+ * ```ts
+ * const r: ClaimResult = { kind: 'claimed', epoch: 3 };
+ * ```
+ */
+export type ClaimResult =
+  | { readonly kind: 'claimed'; readonly epoch: number }
+  | { readonly kind: 'taken' | 'changed' | 'gone' }
+  | { readonly kind: 'failed'; readonly error: unknown };
+
+/**
+ * Takes an item in one multi: create its ephemeral owner node and re-write the item's data at
+ * the version just read, which bumps that version: the new epoch (fencing token).
+ *
+ * @example
+ * ```ts
+ * const r = await claimItem(client, paths, 'host-1', 'w1', nonce);
+ * ```
+ */
+export async function claimItem(
+  client: ZooKeeperClient,
+  paths: WorkPaths,
+  item: string,
+  worker: string,
+  nonce: string,
+): Promise<ClaimResult> {
+  const itemPath = paths.item(item);
+  try {
+    const { data, stat } = await client.getData(itemPath);
+    await client
+      .multi()
+      .create(paths.owner(item), encodeOwner(worker, nonce), { mode: 'ephemeral' })
+      .setData(itemPath, data, { version: stat.version })
+      .commit();
+    return { kind: 'claimed', epoch: stat.version + 1 };
+  } catch (error) {
+    if (error instanceof NodeExistsError) return { kind: 'taken' };
+    if (error instanceof BadVersionError) return { kind: 'changed' };
+    if (error instanceof NoNodeError) return { kind: 'gone' };
+    return { kind: 'failed', error };
+  }
+}
+
+/**
+ * The current fence of an item we believe we own: the item's version when its owner node is
+ * ours (our nonce, the client's current session); `null` when it is not ours; `undefined` when
+ * it could not be read (transient error: unknown).
+ *
+ * @example
+ * ```ts
+ * const fence = await readOwnFence(client, paths, 'host-1', nonce);
+ * ```
+ */
+export async function readOwnFence(
+  client: ZooKeeperClient,
+  paths: WorkPaths,
+  item: string,
+  nonce: string,
+): Promise<number | null | undefined> {
+  try {
+    const [owner, itemNode] = await client.multiRead([
+      { type: 'getData', path: paths.owner(item) },
+      { type: 'getData', path: paths.item(item) },
+    ]);
+    if (owner?.type !== 'getData' || itemNode?.type !== 'getData') return null;
+    const o = decodeOwner(owner.data, owner.stat.ephemeralOwner);
+    return o.nonce === nonce && o.sessionId === client.sessionId ? itemNode.stat.version : null;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes `<item>/progress` only if the item's version still equals `fence` (one multi: check +
+ * setData, or check + create for the first write). Resolves `false` when the fence no longer
+ * matches; rejects with `NoNodeError` when the item is gone, or the client's error.
+ *
+ * @example
+ * ```ts
+ * if (!(await writeFencedProgress(client, paths, 'host-1', fence, '42'))) refreshFence();
+ * ```
+ */
+export async function writeFencedProgress(
+  client: ZooKeeperClient,
+  paths: WorkPaths,
+  item: string,
+  fence: number,
+  value: Uint8Array | string,
+  opts: CallOptions = {},
+): Promise<boolean> {
+  const itemPath = paths.item(item);
+  const progressPath = paths.progress(item);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await client.multi().check(itemPath, fence).setData(progressPath, value).commit(opts);
+      return true;
+    } catch (err) {
+      if (err instanceof BadVersionError) return false;
+      const failedOp = (err as { failedOpIndex?: number }).failedOpIndex;
+      if (!(err instanceof NoNodeError && failedOp === 1)) throw err;
+    }
+    try {
+      await client.multi().check(itemPath, fence).create(progressPath, value).commit(opts);
+      return true;
+    } catch (err) {
+      if (err instanceof BadVersionError) return false;
+      if (!(err instanceof NodeExistsError)) throw err;
+    }
+  }
+  return false;
+}
