@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ZooKeeperNotFoundError } from './errors.js';
+import { TestingKitError, ZooKeeperNotFoundError } from './errors.js';
 import { freePort } from './free-port.js';
 import type { EnsembleLayout, ServerAddress, ServerBackend, ServerProcessState } from './server-backend.js';
 
@@ -41,6 +41,7 @@ interface StartedNetworkLike {
 export class DockerBackend implements ServerBackend {
   readonly kind = 'docker';
   readonly workDir = undefined;
+  readonly tlsCaPem = undefined;
   readonly #servers: DockerServer[];
   readonly #containers: StartedContainerLike[];
   readonly #network: StartedNetworkLike;
@@ -58,6 +59,9 @@ export class DockerBackend implements ServerBackend {
 
   /** Creates the network and starts every container (the servers then elect a leader by themselves). */
   static async create(layout: EnsembleLayout): Promise<DockerBackend> {
+    if (layout.secureClientPort) {
+      throw new TestingKitError('secureClientPort is supported by the process backend only');
+    }
     let tc: typeof import('testcontainers');
     try {
       tc = await import('testcontainers');
@@ -129,6 +133,10 @@ export class DockerBackend implements ServerBackend {
 
   address(index: number): ServerAddress {
     return { host: '127.0.0.1', port: this.#server(index).hostPort };
+  }
+
+  secureAddress(): ServerAddress | undefined {
+    return undefined;
   }
 
   state(index: number): ServerProcessState {

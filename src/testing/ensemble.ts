@@ -26,6 +26,11 @@ export interface EnsembleOptions {
   tickTimeMs?: number;
   /** Extra JVM flags, appended to the lean defaults (`-Xmx256m -XX:+UseSerialGC …`). */
   jvmFlags?: string[];
+  /**
+   * Also open a TLS client port on every server (self-signed certificate for 127.0.0.1; see
+   * {@link Ensemble.secureConnectString} and {@link Ensemble.tlsCaPem}). Process backend only.
+   */
+  secureClientPort?: boolean;
   /** How long to wait for the ensemble to serve. Default 60 000. */
   startTimeoutMs?: number;
   /** Abort start-up; everything started so far is torn down. */
@@ -126,6 +131,7 @@ export class Ensemble {
       tickTimeMs,
       serverConfig: options.serverConfig ?? {},
       jvmFlags: options.jvmFlags ?? [],
+      secureClientPort: options.secureClientPort ?? false,
     };
     const backend = await createBackend(options.backend, layout);
     const proxies: FaultProxy[] = [];
@@ -165,6 +171,27 @@ export class Ensemble {
   /** `host:port,…` of every server, directly. */
   get connectString(): string {
     return this.servers.map((s) => `${s.host}:${s.port}`).join(',');
+  }
+
+  /**
+   * `host:port,…` of every server's TLS client port, or `undefined` unless started with
+   * `secureClientPort: true`. The servers present a self-signed certificate: trust {@link Ensemble.tlsCaPem}.
+   *
+   * @example
+   * ```ts
+   * await using ensemble = await Ensemble.start({ size: 1, secureClientPort: true });
+   * const client = await connect(ensemble.secureConnectString!, { tls: { ca: ensemble.tlsCaPem } });
+   * ```
+   */
+  get secureConnectString(): string | undefined {
+    const addresses = this.servers.map((s) => this.#backend.secureAddress(s.index));
+    if (addresses.some((a) => a === undefined)) return undefined;
+    return addresses.map((a) => `${a!.host}:${a!.port}`).join(',');
+  }
+
+  /** PEM certificate of the TLS client ports (self-signed, valid for 127.0.0.1 and localhost). */
+  get tlsCaPem(): string | undefined {
+    return this.#backend.tlsCaPem;
   }
 
   /** `host:port,…` of every server's {@link FaultProxy}: use it when a test injects network faults. */
@@ -370,7 +397,9 @@ export class Ensemble {
         const tails = watched.map((i) => `--- server ${i} ---\n${this.#tail(i)}`).join('\n');
         throw new EnsembleTimeoutError(`timed out after ${timeoutMs} ms waiting for ${describe()}\n${tails}`);
       }
-      await sleep(POLL_MS, undefined, { signal: options.signal });
+      await sleep(POLL_MS, undefined, { signal: options.signal }).catch(() => {
+        throw options.signal?.reason;
+      });
     }
   }
 

@@ -69,3 +69,15 @@ export class ServerExitedError extends TestingKitError {
 export class FourLetterWordTimeoutError extends TestingKitError {
   override name = 'FourLetterWordTimeoutError';
 }
+
+/**
+ * {@link waitUntil} ran out of time; `cause` is the probe's last error, if it threw.
+ *
+ * @example
+ * ```ts
+ * await waitUntil(() => false, { timeoutMs: 100 }).catch((err) => err instanceof WaitTimeoutError); // true
+ * ```
+ */
+export class WaitTimeoutError extends TestingKitError {
+  override name = 'WaitTimeoutError';
+}

@@ -14,6 +14,7 @@ export {
   FourLetterWordTimeoutError,
   ServerExitedError,
   TestingKitError,
+  WaitTimeoutError,
   ZooKeeperNotFoundError,
 } from './errors.js';
 export { FaultProxy, type FaultProxyOptions, type ProxyDirection } from './fault-proxy.js';
@@ -22,4 +23,6 @@ export { freePort } from './free-port.js';
 export { DEFAULT_JVM_FLAGS, ProcessBackend } from './process-backend.js';
 export type { EnsembleLayout, ServerAddress, ServerProcessState } from './server-backend.js';
 export { readServerRole, type ServerRole } from './server-role.js';
+export { scaledMs } from './timing.js';
+export { type WaitUntilOptions, waitUntil } from './wait-until.js';
 export { findZooKeeperInstall, isDockerAvailable, type ZooKeeperInstall } from './zookeeper-install.js';

@@ -7,6 +7,7 @@ import { ZooKeeperNotFoundError } from './errors.js';
 import { freePort } from './free-port.js';
 import type { EnsembleLayout, ServerAddress, ServerBackend, ServerProcessState } from './server-backend.js';
 import { findZooKeeperInstall, type ZooKeeperInstall } from './zookeeper-install.js';
+import { createTlsMaterial } from './tls-material.js';
 import { zooCfg } from './zoo-cfg.js';
 
 const HOST = '127.0.0.1';
@@ -40,6 +41,7 @@ const WATCHDOG = [
 interface ProcessServer {
   id: number;
   clientPort: number;
+  secureClientPort: number | undefined;
   dir: string;
   cfgPath: string;
   logPath: string;
@@ -69,13 +71,17 @@ export class ProcessBackend implements ServerBackend {
   readonly #servers: ProcessServer[];
   readonly #jvmFlags: string[];
   #closed = false;
+  /** PEM certificate of the TLS client ports, when enabled. */
+  readonly tlsCaPem: string | undefined;
 
   private constructor(
     install: ZooKeeperInstall,
     baseDir: string,
     servers: ProcessServer[],
     jvmFlags: string[],
+    tlsCaPem: string | undefined,
   ) {
+    this.tlsCaPem = tlsCaPem;
     this.#install = install;
     this.#baseDir = baseDir;
     this.#servers = servers;
@@ -90,18 +96,30 @@ export class ProcessBackend implements ServerBackend {
       );
     }
     const count = layout.size + layout.observers;
-    const ports: Array<{ client: number; quorum: number; election: number }> = [];
+    const ports: Array<{ client: number; quorum: number; election: number; secure: number | undefined }> = [];
     for (let i = 0; i < count; i++) {
       ports.push({
         client: await freePort(HOST),
         quorum: await freePort(HOST),
         election: await freePort(HOST),
+        secure: layout.secureClientPort ? await freePort(HOST) : undefined,
       });
     }
     const baseDir = mkdtempSync(join(tmpdir(), 'zk-recipes-'));
     cleanupRegistry.trackDirectory(baseDir);
     writeFileSync(join(baseDir, 'log4j.properties'), LOG4J_PROPERTIES);
     writeFileSync(join(baseDir, 'pids'), '');
+    const tls = layout.secureClientPort
+      ? createTlsMaterial(join(baseDir, 'tls'), install.javaPath)
+      : undefined;
+    const tlsConfig: Record<string, string> = tls
+      ? {
+          'ssl.keyStore.location': tls.keyStorePath,
+          'ssl.keyStore.password': tls.keyStorePassword,
+          'ssl.keyStore.type': 'PKCS12',
+          'ssl.clientAuth': 'none',
+        }
+      : {};
     const peers = ports.map((p, i) => ({
       id: i + 1,
       host: HOST,
@@ -122,12 +140,28 @@ export class ProcessBackend implements ServerBackend {
         clientPort: p.client,
         tickTimeMs: layout.tickTimeMs,
         peers: count > 1 ? peers : [],
-        extra: layout.serverConfig,
+        extra: {
+          ...(p.secure ? { secureClientPort: String(p.secure), secureClientPortAddress: HOST } : {}),
+          ...tlsConfig,
+          ...layout.serverConfig,
+        },
       });
       writeFileSync(cfgPath, cfg);
-      return { id, clientPort: p.client, dir, cfgPath, logPath: join(dir, 'server.log'), paused: false };
+      return {
+        id,
+        clientPort: p.client,
+        secureClientPort: p.secure,
+        dir,
+        cfgPath,
+        logPath: join(dir, 'server.log'),
+        paused: false,
+      };
     });
-    const backend = new ProcessBackend(install, baseDir, servers, [...DEFAULT_JVM_FLAGS, ...layout.jvmFlags]);
+    const netty = tls
+      ? ['-Dzookeeper.serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory']
+      : [];
+    const jvmFlags = [...DEFAULT_JVM_FLAGS, ...netty, ...layout.jvmFlags];
+    const backend = new ProcessBackend(install, baseDir, servers, jvmFlags, tls?.caPem);
     spawn('sh', ['-c', WATCHDOG, 'zk-recipes-watchdog', String(process.pid), baseDir], {
       detached: true,
       stdio: 'ignore',
@@ -146,6 +180,11 @@ export class ProcessBackend implements ServerBackend {
 
   address(index: number): ServerAddress {
     return { host: HOST, port: this.#server(index).clientPort };
+  }
+
+  secureAddress(index: number): ServerAddress | undefined {
+    const port = this.#server(index).secureClientPort;
+    return port ? { host: HOST, port } : undefined;
   }
 
   state(index: number): ServerProcessState {

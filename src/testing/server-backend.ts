@@ -19,6 +19,8 @@ export interface EnsembleLayout {
   serverConfig: Record<string, string>;
   /** Extra JVM flags (process backend) or `JVMFLAGS` (docker backend). */
   jvmFlags: string[];
+  /** Also open a TLS client port on every server (process backend only). */
+  secureClientPort: boolean;
 }
 
 /**
@@ -32,6 +34,10 @@ export interface ServerBackend {
   /** Local directory holding the servers' data and logs (process backend only). */
   readonly workDir: string | undefined;
   address(index: number): ServerAddress;
+  /** The TLS client port, when the ensemble was started with `secureClientPort`. */
+  secureAddress(index: number): ServerAddress | undefined;
+  /** PEM certificate the TLS ports present (self-signed; trust it as a CA). */
+  readonly tlsCaPem: string | undefined;
   state(index: number): ServerProcessState;
   pid(index: number): number | undefined;
   /** Starts a stopped server; resolves once it was launched (not yet serving). */

@@ -16,6 +16,12 @@ export interface ZooKeeperInstall {
 
 const DEBIAN_JAR = '/usr/share/java/zookeeper.jar';
 const DEBIAN_LOG_JARS = ['/usr/share/java/slf4j-log4j12.jar', '/usr/share/java/log4j-1.2.jar'];
+// The Debian jar's manifest misses these; the Netty connection factory (TLS ports) needs them.
+const DEBIAN_NETTY_JARS = [
+  '/usr/share/java/netty-codec.jar',
+  '/usr/share/java/netty-resolver.jar',
+  '/usr/share/java/netty-transport-native-unix-common.jar',
+];
 
 function findJava(env: NodeJS.ProcessEnv): string | undefined {
   const candidates: string[] = [];
@@ -48,7 +54,7 @@ function fromDebian(): Omit<ZooKeeperInstall, 'javaPath'> | undefined {
   // The Debian jar carries the rest of its classpath in its manifest.
   return {
     source: 'debian',
-    classpath: [DEBIAN_JAR, ...logJars],
+    classpath: [DEBIAN_JAR, ...DEBIAN_NETTY_JARS.filter((jar) => existsSync(jar)), ...logJars],
     logging: logJars.length ? 'log4j' : 'none',
   };
 }

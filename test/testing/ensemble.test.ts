@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ensemble, FourLetterWordTimeoutError, fourLetterWord } from '../../src/testing/index.js';
+import {
+  cleanupRegistry,
+  Ensemble,
+  FourLetterWordTimeoutError,
+  fourLetterWord,
+} from '../../src/testing/index.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -136,5 +141,11 @@ describe('Ensemble.start validation', () => {
     await expect(Ensemble.start({ size: 1, observers: 1 })).rejects.toThrow(RangeError);
     await expect(Ensemble.start({ tickTimeMs: -5 })).rejects.toThrow(RangeError);
     await expect(Ensemble.start({ signal: AbortSignal.abort() })).rejects.toThrow();
+  });
+
+  it('an abort during start-up rejects with the signal reason and tears down what was started', async () => {
+    const err = await Ensemble.start({ size: 1, signal: AbortSignal.timeout(300) }).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('TimeoutError');
+    expect(cleanupRegistry.trackedPids()).toEqual([]);
   });
 });
