@@ -180,3 +180,20 @@ describe('removeWatches', () => {
     await expect(zk.removeWatches('/none', 'any')).rejects.toBeInstanceOf(NoWatcherError);
   });
 });
+
+describe('close()', () => {
+  it('tells every one-shot and persistent listener closed, exactly once', async () => {
+    const zk = await newClient();
+    await zk.create('/c');
+    const oneShot = recordEvents();
+    const persistent = recordEvents();
+    await zk.getData('/c', { watch: oneShot.listener });
+    await zk.exists('/missing', { watch: oneShot.listener });
+    await zk.addWatch('/c', persistent.listener, { recursive: true });
+    await zk.close();
+    expect(await persistent.next()).toEqual({ type: 'closed', path: '/c' });
+    expect((await oneShot.next()).type).toBe('closed');
+    expect(oneShot.events.every((e) => e.type === 'closed')).toBe(true);
+    expect(persistent.events).toHaveLength(1);
+  });
+});
