@@ -2,16 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { MAX_TTL_MS } from '../../src/index.js';
 import { eventually, newClient } from '../support/zk.js';
 
-// The test ensembles run the container manager every second (znode.container.checkIntervalMs).
+// The test ensembles run the container manager every second (znode.container.checkIntervalMs),
+// but it deletes at most ~166 nodes a second (znode.container.maxPerMinute): on a shared ensemble
+// busy with other tests' containers, reaping can lag, hence the generous deadline.
+const REAP_MS = 60_000;
 describe('container nodes', () => {
-  it('are removed by the server after their last child goes, and not before', async () => {
+  it('are removed by the server after their last child goes', async () => {
     const zk = await newClient();
     const { stat } = await zk.create('/box', '', { mode: 'container' });
     expect(stat.ephemeralOwner).toBe(0n);
     await zk.create('/box/item', '', { mode: 'ephemeral' });
     await zk.delete('/box/item');
-    await eventually(async () => expect(await zk.exists('/box')).toBeNull(), { timeoutMs: 15_000 });
-  });
+    await eventually(async () => expect(await zk.exists('/box')).toBeNull(), { timeoutMs: REAP_MS });
+  }, 90_000);
 
   it('createParents: container makes container parents that vanish once emptied', async () => {
     const zk = await newClient();
@@ -21,8 +24,8 @@ describe('container nodes', () => {
     });
     const [child] = await zk.getChildren('/locks/resource');
     await zk.delete(`/locks/resource/${child}`);
-    await eventually(async () => expect(await zk.exists('/locks')).toBeNull(), { timeoutMs: 20_000 });
-  });
+    await eventually(async () => expect(await zk.exists('/locks')).toBeNull(), { timeoutMs: REAP_MS });
+  }, 90_000);
 });
 
 describe('TTL nodes', () => {
@@ -32,9 +35,9 @@ describe('TTL nodes', () => {
     expect(stat.dataLength).toBe(1);
     const seq = await zk.create('/ttl-', 'y', { mode: 'persistent-sequential-ttl', ttlMs: 200 });
     expect(seq.path).toMatch(/^\/ttl-\d{10}$/);
-    await eventually(async () => expect(await zk.exists('/ttl')).toBeNull(), { timeoutMs: 15_000 });
-    await eventually(async () => expect(await zk.exists(seq.path)).toBeNull(), { timeoutMs: 15_000 });
-  });
+    await eventually(async () => expect(await zk.exists('/ttl')).toBeNull(), { timeoutMs: REAP_MS });
+    await eventually(async () => expect(await zk.exists(seq.path)).toBeNull(), { timeoutMs: REAP_MS });
+  }, 150_000);
 
   it('accept the largest TTL the server allows', async () => {
     const zk = await newClient();
