@@ -306,8 +306,11 @@ export class TreeSync {
     if (this.stopped) return;
     switch (event.type) {
       case 'session-lost':
-        this.watch = null;
-        this.armedSession = null;
+        // ignore a late notice about the old session once the watch is re-armed in the new one
+        if (this.armedSession !== this.client.sessionId) {
+          this.watch = null;
+          this.armedSession = null;
+        }
         return;
       case 'closed':
         this.finish();

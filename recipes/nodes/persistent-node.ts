@@ -148,8 +148,10 @@ export class PersistentNode implements AsyncDisposable {
       const replayed = first;
       first = false;
       if (state === 'closed') this.finish();
-      else if (state === 'lost' && this.ephemeral) this.publish(null);
-      else if (state === 'reconnected' && !replayed) this.requestEnsure();
+      else if (state === 'lost' && this.ephemeral) {
+        this.publish(null);
+        this.requestEnsure();
+      } else if (state === 'reconnected' && !replayed) this.requestEnsure();
     });
     this.requestEnsure();
   }
@@ -369,8 +371,10 @@ export class PersistentNode implements AsyncDisposable {
       this.requestEnsure();
     } else if (event.type === 'data-changed') {
       this.rewatch(event.path);
-    } else if (event.type === 'session-lost' && this.ephemeral) {
-      this.publish(null);
+    } else if (event.type === 'session-lost') {
+      // may arrive after the new session already re-created the node: check rather than assume
+      if (this.ephemeral) this.publish(null);
+      this.requestEnsure();
     }
   };
 

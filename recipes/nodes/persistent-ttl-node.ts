@@ -1,11 +1,5 @@
 import type { Observable } from 'rxjs';
-import {
-  type Acl,
-  ClientClosedError,
-  NodeExistsError,
-  NoNodeError,
-  type ZooKeeperClient,
-} from '../../src/index.js';
+import { type Acl, NodeExistsError, type ZooKeeperClient } from '../../src/index.js';
 import type { WaitOptions } from '../internal/abortable.js';
 import { PersistentNode } from './persistent-node.js';
 
