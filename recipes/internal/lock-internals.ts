@@ -12,7 +12,9 @@
  *   `Promise<ProtectedNode | null>`: the node we own (its `stat.ephemeralOwner` is the session
  *   that holds the lock), or `null` when `wait: false` and the lock is taken (our node is deleted
  *   before returning). Rules:
+ *   - the first listing is pipelined behind the create (same session, served in order);
  *   - the predecessor is watched with `waitForDelete` (getData watch, re-armed on data changes);
+ *     with `driver.trustSnapshot`, its deletion is decided on the previous listing (no re-list);
  *   - connection loss is ridden out (retries; watches survive reconnects);
  *   - when our node disappears or our session is lost while waiting, a new node is created in
  *     the new session and the wait goes on (at most 10 restarts, then `RecipeError`);
@@ -44,6 +46,14 @@ export interface LockDriver {
   isContender(node: SequentialNode): boolean;
   /** Our node is `contenders[ourIndex]`; `waitFor` must name a contender with a lower sequence. */
   check(contenders: readonly SequentialNode[], ourIndex: number): LockDecision;
+  /**
+   * Set when every contender node is created in sequential mode (so no node with a lower sequence
+   * than ours can appear after we listed) and `check` is monotone (fewer nodes ahead never turns
+   * "acquired" into "wait"). Then, when the node we waited for is deleted, the previous listing
+   * minus that node decides without listing again (saves a round trip per hand-over). Must not be
+   * set for the read/write lock: a downgrade creates a plain read node with an older sequence.
+   */
+  trustSnapshot?: boolean;
 }
 
 /** Options of {@link acquireLockNode}. */
@@ -92,14 +102,24 @@ export async function acquireLockNode(
     if (restart > MAX_RESTARTS) {
       throw new RecipeError(`lock node under ${basePath} disappeared ${MAX_RESTARTS} times in a row`);
     }
-    const node = await protectedCreate(client, basePath, options.nodeName, {
+    const creating = protectedCreate(client, basePath, options.nodeName, {
       mode: 'ephemeral-sequential',
       data: options.data,
       signal,
     });
+    // Pipelined: the session's requests are served in order, so this listing normally already
+    // includes our node (saves a round trip); when it does not, contend() lists again.
+    const listing = client.getChildren(basePath).catch(() => undefined);
+    let node: ProtectedNode;
+    try {
+      node = await creating;
+    } catch (err) {
+      void listing;
+      throw err;
+    }
     let outcome: 'acquired' | 'not-acquired' | 'restart';
     try {
-      outcome = await contend(client, basePath, node, driver, options);
+      outcome = await contend(client, basePath, node, driver, options, await listing);
     } catch (err) {
       releaseLockNode(client, node).catch(() => {});
       throw err;
@@ -116,21 +136,28 @@ async function contend(
   node: ProtectedNode,
   driver: LockDriver,
   options: AcquireLockNodeOptions,
+  prefetched: string[] | undefined,
 ): Promise<'acquired' | 'not-acquired' | 'restart'> {
   const { signal } = options;
   const owner = node.stat.ephemeralOwner;
+  let listed = prefetched?.includes(node.name) ? prefetched : undefined;
   for (let attempt = 1; ; ) {
     signal?.throwIfAborted();
     if (isSessionGone(client, owner)) return 'restart';
     let children: string[];
-    try {
-      children = await client.getChildren(basePath, signal ? { signal } : {});
-    } catch (err) {
-      if (signal?.aborted) throw signal.reason;
-      if (err instanceof NoNodeError || err instanceof SessionExpiredError) return 'restart';
-      if (!isTransientError(err)) throw err;
-      await sleep(retryDelayMs(attempt++), signal);
-      continue;
+    if (listed) {
+      children = listed;
+      listed = undefined;
+    } else {
+      try {
+        children = await client.getChildren(basePath, signal ? { signal } : {});
+      } catch (err) {
+        if (signal?.aborted) throw signal.reason;
+        if (err instanceof NoNodeError || err instanceof SessionExpiredError) return 'restart';
+        if (!isTransientError(err)) throw err;
+        await sleep(retryDelayMs(attempt++), signal);
+        continue;
+      }
     }
     const contenders = sortSequential(children, driver.isContender);
     const ourIndex = contenders.findIndex((c) => c.name === node.name);
@@ -144,6 +171,14 @@ async function contend(
     } catch (err) {
       if (err instanceof SessionLostError && err.reason === 'expired' && !signal?.aborted) return 'restart';
       throw err;
+    }
+    if (driver.trustSnapshot) {
+      const rest = contenders.filter((c) => c.name !== decision.waitFor);
+      const again = driver.check(
+        rest,
+        rest.findIndex((c) => c.name === node.name),
+      );
+      if (again.acquired && !isSessionGone(client, owner)) return 'acquired';
     }
   }
 }

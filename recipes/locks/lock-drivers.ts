@@ -27,6 +27,7 @@ export const WRITE_NODE_NAME = '__WRIT__';
  */
 export function exclusiveDriver(maxLeases: number, names: readonly string[]): LockDriver {
   return {
+    trustSnapshot: true,
     isContender: (node: SequentialNode) => names.some((n) => node.base.endsWith(n)),
     check(contenders, ourIndex): LockDecision {
       if (ourIndex < maxLeases) return { acquired: true };

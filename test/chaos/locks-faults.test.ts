@@ -37,6 +37,7 @@ function base(): string {
 
 async function children(c: ZooKeeperClient, path: string): Promise<string[]> {
   try {
+    await c.sync(path); // reads see other sessions' writes only after a sync
     return await c.getChildren(path);
   } catch {
     return [];

@@ -9,6 +9,7 @@ async function peer(client: ZooKeeperClient): Promise<ZooKeeperClient> {
 
 async function children(client: ZooKeeperClient, path: string): Promise<string[]> {
   try {
+    await client.sync(path); // reads see other sessions' writes only after a sync
     return await client.getChildren(path);
   } catch {
     return [];
