@@ -190,6 +190,12 @@ export class Connection {
 
   #onFrame(frame: Buffer): void {
     if (this.#phase === 'handshake') {
+      if (frame.length === 16) {
+        // A bare ReplyHeader instead of a ConnectResponse: the server refused to create the
+        // session (a read-only server answers NOTREADONLY unless localSessionsEnabled=true).
+        const refused = decodeReplyHeader(new JuteReader(frame));
+        throw new Error(`server refused the session (error code ${refused.err})`);
+      }
       const res = decodeConnectResponse(frame);
       clearTimeout(this.#connectTimer);
       this.#connectTimer = undefined;

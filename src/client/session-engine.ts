@@ -612,8 +612,11 @@ export class SessionEngine {
       );
       return;
     }
-    this.#logger.info('backing off before reconnecting', { delayMs: delay, failures: this.#failures });
-    this.#scheduleConnect(Math.max(0, delay));
+    // While the session may still be re-attached, never sleep through most of its timeout.
+    const capped =
+      this.#sessionId === 0n ? delay : Math.min(delay, Math.max(100, this.#negotiatedTimeoutMs / 4));
+    this.#logger.info('backing off before reconnecting', { delayMs: capped, failures: this.#failures });
+    this.#scheduleConnect(Math.max(0, capped));
   }
 
   #startLostTimer(): void {
