@@ -61,6 +61,8 @@ interface Held {
   readonly item: string;
   readonly epoch: number;
   fence: number;
+  /** The owner node was seen to be ours since the last pause. */
+  verified: boolean;
   controller: AbortController | null;
   view: OwnedItem | null;
 }
@@ -137,6 +139,7 @@ export class WorkAssignment implements AsyncDisposable {
   #closing: Promise<void> | undefined;
   #dirty = false;
   #failed = false;
+  #stateGen = 0;
   #loop: Promise<void> | undefined;
   readonly #settleMs: number;
   #membersChangedAt = 0;
@@ -294,6 +297,7 @@ export class WorkAssignment implements AsyncDisposable {
 
   #onState(state: SessionState): void {
     if (this.#closing) return;
+    const gen = ++this.#stateGen;
     if (state === 'suspended' || state === 'read-only') {
       this.#active = false;
       for (const item of this.#held.keys()) this.#pause(item, 'suspended');
@@ -304,12 +308,12 @@ export class WorkAssignment implements AsyncDisposable {
       this.#held.clear();
       this.#emit();
     } else if (state === 'connected' || state === 'reconnected') {
-      this.#active = true;
-      void this.#resume();
+      void this.#resume(gen);
     }
   }
 
-  async #resume(): Promise<void> {
+  /** Back online: verify what we held, re-read the view, then act again (unless state moved on). */
+  async #resume(gen: number): Promise<void> {
     const session = this.#client.sessionId;
     if (session !== this.#sessionId) {
       for (const item of this.#held.keys()) this.#pause(item, 'expired');
@@ -320,6 +324,8 @@ export class WorkAssignment implements AsyncDisposable {
     // Same session: an owner node may have been deleted while we were away; check each.
     await Promise.all([...this.#held.values()].map((held) => this.#refreshFence(held)));
     await this.#view.resync();
+    if (gen !== this.#stateGen || this.#closing) return;
+    this.#active = true;
     this.#kick();
   }
 
@@ -379,8 +385,7 @@ export class WorkAssignment implements AsyncDisposable {
         continue;
       }
       if (o.nonce === this.#nonce && !this.#held.has(item)) {
-        this.#held.set(item, { item, epoch: -1, fence: -1, controller: null, view: null });
-        await this.#refreshFence(this.#held.get(item)!);
+        this.#held.set(item, { item, epoch: -1, fence: -1, verified: false, controller: null, view: null });
       }
       owners.set(item, o.worker);
     }
@@ -392,7 +397,12 @@ export class WorkAssignment implements AsyncDisposable {
     for (const item of releases) this.#pause(item, 'node-deleted');
     if (releases.length > 0) this.#emit();
     await Promise.all(releases.map((item) => this.#release(item)));
-    for (const held of this.#held.values()) if (!held.controller && this.#active) this.#activate(held);
+    for (const held of [...this.#held.values()]) {
+      if (held.controller || !this.#active) continue;
+      if (!held.verified) await this.#refreshFence(held);
+      if (held.verified && this.#held.get(held.item) === held) this.#activate(held);
+      else if (this.#held.get(held.item) === held) this.#failed = true; // could not tell: retry
+    }
     const claims = [...plan]
       .filter(
         ([item, w]) =>
@@ -412,7 +422,14 @@ export class WorkAssignment implements AsyncDisposable {
     if (!this.#active || this.#closing) return;
     const r = await claimItem(this.#client, this.#paths, item, this.workerId, this.#nonce);
     if (r.kind === 'claimed') {
-      const held: Held = { item, epoch: r.epoch, fence: r.epoch, controller: null, view: null };
+      const held: Held = {
+        item,
+        epoch: r.epoch,
+        fence: r.epoch,
+        verified: true,
+        controller: null,
+        view: null,
+      };
       this.#held.set(item, held);
       if (this.#active && !this.#closing) this.#activate(held);
     } else if (r.kind === 'taken') void this.#view.refreshOwner(item);
@@ -437,6 +454,7 @@ export class WorkAssignment implements AsyncDisposable {
     const fence = await readOwnFence(this.#client, this.#paths, held.item, this.#nonce);
     if (typeof fence === 'number') {
       held.fence = fence;
+      held.verified = true;
       return true;
     }
     if (fence === null && this.#held.get(held.item) === held) {
@@ -459,7 +477,9 @@ export class WorkAssignment implements AsyncDisposable {
 
   #pause(item: string, reason: SessionLostError['reason']): void {
     const held = this.#held.get(item);
-    if (!held?.controller) return;
+    if (!held) return;
+    held.verified = false;
+    if (!held.controller) return;
     held.controller.abort(
       new SessionLostError(this.#sessionId, reason, `item ${item} is no longer owned (${reason})`),
     );
