@@ -120,7 +120,7 @@ export async function protectedCreate(
         if (uncertain) void cleanup(client, parentPath, uuid, mode);
         throw signal.reason;
       }
-      if (err instanceof NodeExistsError && !mode.endsWith('sequential')) {
+      if (err instanceof NodeExistsError && !mode.endsWith('sequential') && attempt < maxAttempts) {
         continue; // our own earlier attempt created it: the next round finds it (uncertain is set)
       }
       if (err instanceof NoNodeError && attempt < maxAttempts) {

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SessionLostError } from '../../recipes/internal/errors.js';
 import { protectedCreate } from '../../recipes/internal/protected-create.js';
-import { type LockHandle, Mutex } from '../../recipes/locks/index.js';
+import { type LockHandle, Mutex, Semaphore } from '../../recipes/locks/index.js';
 import { connect, type SessionState, type ZooKeeperClient } from '../../src/index.js';
+import { expireSession } from '../../src/testing/expire-session.js';
 import { Ensemble } from '../../src/testing/index.js';
 import { eventually } from '../support/zk.js';
 
@@ -78,6 +79,44 @@ describe('locks under faults', () => {
     await held.release(); // nothing left to delete: resolves
     expect(await children(other, path)).toEqual([successor.nodeName]);
     await successor.release();
+  }, 60_000);
+
+  it('an expired waiter re-queues in its new session and still gets the lock', async () => {
+    const path = base();
+    const holderClient = await client(ensemble.connectString);
+    const waiterClient = await client(ensemble.connectString);
+    const held = await new Mutex(holderClient, path).acquire();
+    const pending = new Mutex(waiterClient, path).acquire({ timeoutMs: 30_000 });
+    await eventually(async () => expect(await children(holderClient, path)).toHaveLength(2));
+    const oldSession = waiterClient.sessionId;
+    const lost = nextState(waiterClient, 'lost');
+    await expireSession(waiterClient, { connectString: ensemble.connectString });
+    await lost;
+    await eventually(async () => expect(await children(holderClient, path)).toHaveLength(2), {
+      timeoutMs: 20_000,
+    });
+    await held.release();
+    const lock = await pending;
+    expect(lock.sessionId).not.toBe(oldSession);
+    expect(lock.sessionId).toBe(waiterClient.sessionId);
+    await lock.release();
+    expect(await children(holderClient, path)).toEqual([]);
+  }, 60_000);
+
+  it('a semaphore lease whose session expires reports lost and frees its slot', async () => {
+    const path = base();
+    const a = await client(ensemble.connectString);
+    const b = await client(ensemble.connectString);
+    const lease = await new Semaphore(a, path, { maxLeases: 1 }).acquire();
+    const lostReason = new Promise<unknown>((resolve) => lease.lost$.subscribe((reason) => resolve(reason)));
+    const next = new Semaphore(b, path, { maxLeases: 1 }).acquire({ timeoutMs: 30_000 });
+    await expireSession(a, { connectString: ensemble.connectString });
+    const other = await next;
+    expect(await lostReason).toBeInstanceOf(SessionLostError);
+    expect(other.isHeld).toBe(true);
+    await lease.release();
+    await other.release();
+    expect(await children(b, `${path}/leases`)).toEqual([]);
   }, 60_000);
 
   it('with suspendedIsLost the holder is told before the server can hand the lock over', async () => {
