@@ -55,6 +55,8 @@ export type Engine = Pick<
 /** Settings of the façade itself. @internal */
 export interface FacadeSettings {
   chroot: string;
+  /** The requested session timeout, reported until the server has negotiated one. */
+  sessionTimeoutMs: number;
   defaultAcl: readonly Acl[];
   maxDataBytes: number;
   logger: Logger;
@@ -98,7 +100,7 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     return this.#engine.sessionPassword;
   }
   get sessionTimeoutMs(): number {
-    return this.#engine.negotiatedTimeoutMs;
+    return this.#engine.negotiatedTimeoutMs || this.#settings.sessionTimeoutMs;
   }
 
   async waitForConnection(opts: WaitOptions = {}): Promise<void> {

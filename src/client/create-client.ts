@@ -72,6 +72,7 @@ export function createClient(connectString: string, options: ClientOptions = {})
   });
   return new ZooKeeperClientImpl(engine, {
     chroot: normalizeChroot(chroot),
+    sessionTimeoutMs: o.sessionTimeoutMs,
     defaultAcl: o.defaultAcl,
     maxDataBytes: o.maxDataBytes,
     logger: o.logger,

@@ -172,6 +172,29 @@ describe('deleteRecursive / mkdirp', () => {
     expect(await zk.exists('/both')).toBeNull();
   });
 
+  it('terminates even while children keep appearing: gone, or NotEmptyError after bounded rounds', async () => {
+    const zk = await newClient();
+    await zk.create('/busy');
+    let stop = false;
+    const producer = (async () => {
+      for (let i = 0; !stop; i++) {
+        try {
+          await zk.create(`/busy/c${i}`);
+        } catch (err) {
+          if (err instanceof NoNodeError) return; // the parent is gone
+          throw err;
+        }
+      }
+    })();
+    const outcome = await zk.deleteRecursive('/busy').then(
+      () => 'deleted',
+      (err: unknown) => err,
+    );
+    stop = true;
+    await producer;
+    if (outcome !== 'deleted') expect(outcome).toBeInstanceOf(NotEmptyError);
+  });
+
   it('mkdirp creates missing ancestors and accepts existing nodes', async () => {
     const zk = await newClient();
     await zk.mkdirp('/m/n/o');

@@ -63,6 +63,7 @@ function fakeEngine(reply: (req: Request) => Response | Error) {
   };
   const client = new ZooKeeperClientImpl(engine, {
     chroot: '/app',
+    sessionTimeoutMs: 30_000,
     defaultAcl: OPEN_ACL_UNSAFE,
     maxDataBytes: 0xfffff,
     logger: noopLogger,
