@@ -19,7 +19,7 @@ export function connectNzc(connectString: string, sessionTimeoutMs = 10_000): Pr
 }
 
 /** Turns a node-style callback call into a promise. */
-export function call<T>(fn: (cb: (err: Error | null, value: T) => void) => void): Promise<T> {
+export function call<T>(fn: (cb: (err: unknown, value: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
 }
 
