@@ -343,6 +343,8 @@ export class WorkAssignment implements AsyncDisposable {
     if (!this.#loop && this.#started && !this.#closing) {
       this.#loop = this.#run().finally(() => {
         this.#loop = undefined;
+        // A kick that arrived after the loop's last check but before this point would be lost.
+        if (this.#dirty && this.#active && !this.#closing) this.#kick();
       });
     }
   }
@@ -352,8 +354,12 @@ export class WorkAssignment implements AsyncDisposable {
     while (this.#dirty && !this.#closing) {
       this.#dirty = false;
       if (!this.#active) return;
-      const settle = this.#settleMs - (performance.now() - this.#membersChangedAt);
-      if (settle > 0) await sleep(settle);
+      for (;;) {
+        // Membership must have been stable for settleMs (each change restarts the wait).
+        const settle = this.#settleMs - (performance.now() - this.#membersChangedAt);
+        if (settle <= 0 || this.#closing) break;
+        await sleep(settle);
+      }
       if (this.#view.stale) await this.#view.resync();
       this.#failed = false;
       await this.#reconcile();
@@ -446,6 +452,8 @@ export class WorkAssignment implements AsyncDisposable {
       // non-transient (e.g. NoAuth): the node stays until our session ends
     } finally {
       this.#releasing.delete(item);
+      // The deleted event may have been handled while the item was still marked releasing.
+      this.#kick();
     }
   }
 

@@ -181,3 +181,28 @@ describe('WorkAssignment edge cases', () => {
     await w.close();
   });
 });
+
+describe('WorkAssignment settleMs', () => {
+  it('a rolling start with settleMs shuffles nothing: no worker ever gives an item up', async () => {
+    const cs = await clients(3);
+    await addWorkItems(cs[0]!, '/logs', ITEMS.slice(0, 30));
+    const workers = cs.map((c, i) => new WorkAssignment(c, '/logs', { workerId: `r${i}`, settleMs: 400 }));
+    const lost: string[] = [];
+    const subs = workers.map((w) => {
+      let prev = new Set<string>();
+      return w.assignments$.subscribe((list) => {
+        const now = new Set(list.map((a) => a.item));
+        for (const item of prev) if (!now.has(item)) lost.push(`${w.workerId}:${item}`);
+        prev = now;
+      });
+    });
+    for (const w of workers) await w.start({ timeoutMs: 10_000 });
+    await eventually(async () => {
+      const owners = await expectExactlyOnce(cs[0]!, workers, ITEMS.slice(0, 30));
+      expect([...counts(owners).values()]).toEqual([10, 10, 10]);
+    });
+    expect(lost).toEqual([]);
+    for (const s of subs) s.unsubscribe();
+    await Promise.all(workers.map((w) => w.close()));
+  });
+});

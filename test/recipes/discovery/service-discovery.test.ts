@@ -109,3 +109,20 @@ describe('ServiceRegistry + ServiceDiscovery', () => {
     expect(empty).toEqual([]);
   });
 });
+
+describe('ServiceRegistry with ttlMs', () => {
+  it('keeps the instance as a TTL-touched container and lists it like any other', async () => {
+    const client = await newClient();
+    const registry = new ServiceRegistry(client);
+    const reg = await registry.register({ name: 'batch', id: 'b1', address: 'h', ttlMs: 5000 });
+    const discovery = new ServiceDiscovery(client);
+    await eventually(async () => expect(ids(await discovery.instances('batch'))).toEqual(['b1']));
+    const stat = await client.exists('/services/batch/b1');
+    expect(stat?.ephemeralOwner).toBe(0n);
+    expect(await client.getChildren('/services/batch/b1')).toEqual(['touch']);
+    await reg.update({ x: 1 });
+    await eventually(async () => expect((await discovery.instances('batch'))[0]?.payload).toEqual({ x: 1 }));
+    await reg.unregister();
+    expect(await client.exists('/services/batch/b1')).toBeNull();
+  });
+});
