@@ -6,7 +6,7 @@ import { connect, type ZooKeeperClient } from '../src/index.js';
 import { nzcAcquire, nzcRelease } from './baseline/locks.js';
 import type { BenchContext, BenchResult } from './bench-result.js';
 import { closeNzc, connectNzc } from './baseline/nzc.js';
-import { nowMs } from './stats.js';
+import { nowMs, percentile } from './stats.js';
 
 const SESSIONS = 8;
 const ROUNDS = 50;
@@ -56,6 +56,53 @@ async function baseline(connectString: string, path: string): Promise<number> {
   }
 }
 
+const HANDOVERS = 100;
+
+function settleSoon(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 2));
+}
+
+async function oursHandover(connectString: string, path: string): Promise<number> {
+  const [a, b] = await Promise.all([connect(connectString), connect(connectString)]);
+  try {
+    const [ma, mb] = [new Mutex(a as ZooKeeperClient, path), new Mutex(b as ZooKeeperClient, path)];
+    const samples: number[] = [];
+    for (let i = 0; i < HANDOVERS; i++) {
+      const held = await ma.acquire();
+      const next = mb.acquire();
+      await settleSoon(); // let the waiter queue and arm its watch
+      const start = nowMs();
+      void held.release();
+      const got = await next;
+      samples.push(nowMs() - start);
+      await got.release();
+    }
+    return percentile(samples, 50);
+  } finally {
+    await Promise.all([a?.close(), b?.close()]);
+  }
+}
+
+async function baselineHandover(connectString: string, path: string): Promise<number> {
+  const [a, b] = await Promise.all([connectNzc(connectString), connectNzc(connectString)]);
+  try {
+    const samples: number[] = [];
+    for (let i = 0; i < HANDOVERS; i++) {
+      const held = await nzcAcquire(a, path);
+      const next = nzcAcquire(b, path);
+      await settleSoon();
+      const start = nowMs();
+      void nzcRelease(a, held);
+      const got = await next;
+      samples.push(nowMs() - start);
+      await nzcRelease(b, got);
+    }
+    return percentile(samples, 50);
+  } finally {
+    await Promise.all([closeNzc(a), closeNzc(b)]);
+  }
+}
+
 /** Runs the lock benchmark (warm-up round first, then best of 3 for each side, interleaved). */
 export async function run(ctx: Pick<BenchContext, 'connectString'>): Promise<BenchResult[]> {
   const root = `/bench-locks-${randomUUID()}`;
@@ -67,6 +114,8 @@ export async function run(ctx: Pick<BenchContext, 'connectString'>): Promise<Ben
     a.push(await ours(ctx.connectString, `${root}/ours-${i}`));
     b.push(await baseline(ctx.connectString, `${root}/nzc-${i}`));
   }
+  const handoverOurs = await oursHandover(ctx.connectString, `${root}/hand-ours`);
+  const handoverBase = await baselineHandover(ctx.connectString, `${root}/hand-nzc`);
   const admin = await connect(ctx.connectString);
   await admin.deleteRecursive(root).catch(() => {});
   await admin.close();
@@ -78,6 +127,13 @@ export async function run(ctx: Pick<BenchContext, 'connectString'>): Promise<Ben
       baseline: Math.max(...b),
       betterIs: 'higher',
       target: '>= 1.3x',
+    },
+    {
+      name: `lock hand-over latency p50 (release to next holder, 2 sessions x ${HANDOVERS})`,
+      unit: 'ms',
+      ours: handoverOurs,
+      baseline: handoverBase,
+      betterIs: 'lower',
     },
   ];
 }

@@ -128,7 +128,9 @@ describe('ReadWriteLock', () => {
     await expect(b.downgrade(w)).rejects.toThrow(/not a write lock handle/);
     const r = await a.readLock.acquire({ timeoutMs: 100 }).catch((e: unknown) => e);
     expect((r as DOMException).name).toBe('TimeoutError');
+    await eventually(async () => expect(await children(client, '/rw/e')).toEqual([w.nodeName]));
     await w.release();
+    expect(await children(client, '/rw/e')).toEqual([]);
   });
 
   it('readers share, writers exclude, under load (4 sessions)', async () => {
