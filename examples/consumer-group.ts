@@ -13,9 +13,7 @@ import { runExample } from './support/run-example.js';
 const PARTITIONS = ['orders-0', 'orders-1', 'orders-2', 'orders-3'];
 const MESSAGES_PER_PARTITION = 12;
 
-export async function main(
-  connectString: string,
-): Promise<{
+export async function main(connectString: string): Promise<{
   perPartition: Record<string, number>;
   duplicates: number;
   inOrder: boolean;

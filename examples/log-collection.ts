@@ -23,9 +23,7 @@ function balanced(collectors: WorkAssignment[], shares: number[]): Promise<strin
   ).then((lists) => lists.map((l) => l.map((o) => o.item)));
 }
 
-export async function main(
-  connectString: string,
-): Promise<{
+export async function main(connectString: string): Promise<{
   twoCollectors: string[][];
   threeCollectors: string[][];
   moved: number;

@@ -9,9 +9,7 @@ import { connect } from '../src/index.js';
 import { IdGenerator, NameAlreadyBoundError, NamingService } from '../recipes/naming/index.js';
 import { runExample } from './support/run-example.js';
 
-export async function main(
-  connectString: string,
-): Promise<{
+export async function main(connectString: string): Promise<{
   ids: number;
   unique: boolean;
   increasing: boolean;
