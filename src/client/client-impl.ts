@@ -1,24 +1,26 @@
 import type { Observable } from 'rxjs';
 import type { Acl, ClientInfo, Request, Response, Stat } from '../protocol/index.js';
 import { validateAcl } from './acl.js';
+import { callOpts, unexpectedReply, withClientPath } from './call-helpers.js';
 import { checkRequestSize, checkTimeout, modeInfo, toData, wireVersion } from './arguments.js';
 import type { ClientStats } from './client-stats.js';
 import {
   ClientClosedError,
-  errorFromCode,
   InvalidArgumentError,
   MarshallingError,
   NodeExistsError,
   NoNodeError,
   NoWatcherError,
   UnimplementedError,
-  ZooKeeperError,
 } from './errors.js';
 import type { Logger } from './logger.js';
 import { applyChroot, stripChroot, validatePath } from './paths.js';
 import { PersistentWatchHandle } from './persistent-watch-handle.js';
 import type { SessionEngine } from './session-engine.js';
-import type { RawWatchEvent, WatchKind } from './watch-manager.js';
+import type { RawWatchListener, WatchKind } from './watch-manager.js';
+import { createRequest } from './create-request.js';
+import { ListenerWrappers } from './listener-wrappers.js';
+import { multiReadOps, multiReadResults } from './multi-read.js';
 import { type Transaction, TransactionBuilder } from './transaction.js';
 import { deleteTree, ensureNode, ensureParents } from './tree-ops.js';
 import type {
@@ -62,8 +64,6 @@ export interface FacadeSettings {
   logger: Logger;
 }
 
-type RawListener = (e: RawWatchEvent) => void;
-
 /**
  * The {@link ZooKeeperClient} implementation: checks arguments, applies and strips the chroot,
  * and maps operations onto engine requests. Create it with {@link createClient}.
@@ -78,13 +78,14 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
   readonly chroot: string;
   readonly #engine: Engine;
   readonly #settings: FacadeSettings;
-  readonly #wrappers = new WeakMap<WatchListener, RawListener>();
+  readonly #wrappers: ListenerWrappers;
   #closing: Promise<void> | undefined;
 
   constructor(engine: Engine, settings: FacadeSettings) {
     this.#engine = engine;
     this.#settings = settings;
     this.chroot = settings.chroot;
+    this.#wrappers = new ListenerWrappers(settings.chroot, settings.logger);
   }
 
   get state(): SessionState {
@@ -114,26 +115,18 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     opts: CreateOptions = {},
   ): Promise<{ path: string; stat: Stat }> {
     this.#checkOpen(opts);
-    const mode = modeInfo(opts.mode, opts.ttlMs);
-    validatePath(path, mode.sequential);
-    if (path === '/') throw new InvalidArgumentError('cannot create the root node');
-    const acl = opts.acl ?? this.#settings.defaultAcl;
-    validateAcl(acl);
     const parents = opts.createParents ?? false;
     if (parents !== true && parents !== false && parents !== 'container') {
       throw new InvalidArgumentError(
         `createParents must be true, false or 'container', got ${String(parents)}`,
       );
     }
-    const base = { path: this.#server(path), data: toData(data, this.#settings.maxDataBytes), acl: [...acl] };
-    const req: Request = mode.ttl
-      ? { op: 'createTTL', ...base, flags: mode.flags, ttl: BigInt(opts.ttlMs ?? 0) }
-      : { op: opts.mode === 'container' ? 'createContainer' : 'create2', ...base, flags: mode.flags };
+    const req = createRequest(path, data, opts, this.#settings);
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await this.#send(req, opts, path);
         if (res.op !== 'create2' && res.op !== 'createContainer' && res.op !== 'createTTL')
-          throw unexpected(res, path);
+          throw unexpectedReply(res, path);
         return { path: this.#client(res.path), stat: res.stat };
       } catch (err) {
         if (!(err instanceof NoNodeError) || parents === false || attempt >= 5) throw err;
@@ -153,19 +146,19 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
       throw err;
     });
     if (res === null) return null;
-    if (res.op !== 'exists') throw unexpected(res, path);
+    if (res.op !== 'exists') throw unexpectedReply(res, path);
     return res.stat;
   }
 
   async getData(path: string, opts: ReadOptions = {}): Promise<{ data: Buffer; stat: Stat }> {
     const res = await this.#read(path, 'getData', 'data', opts);
-    if (res.op !== 'getData') throw unexpected(res, path);
+    if (res.op !== 'getData') throw unexpectedReply(res, path);
     return { data: res.data, stat: res.stat };
   }
 
   async getChildren(path: string, opts: ReadOptions = {}): Promise<string[]> {
     const res = await this.#read(path, 'getChildren', 'child', opts);
-    if (res.op !== 'getChildren') throw unexpected(res, path);
+    if (res.op !== 'getChildren') throw unexpectedReply(res, path);
     return res.children;
   }
 
@@ -174,7 +167,7 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     opts: ReadOptions = {},
   ): Promise<{ children: string[]; stat: Stat }> {
     const res = await this.#read(path, 'getChildren2', 'child', opts);
-    if (res.op !== 'getChildren2') throw unexpected(res, path);
+    if (res.op !== 'getChildren2') throw unexpectedReply(res, path);
     return { children: res.children, stat: res.stat };
   }
 
@@ -184,7 +177,7 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     const version = wireVersion(opts.version);
     const buf = toData(data, this.#settings.maxDataBytes);
     const res = await this.#send({ op: 'setData', path: this.#server(path), data: buf, version }, opts, path);
-    if (res.op !== 'setData') throw unexpected(res, path);
+    if (res.op !== 'setData') throw unexpectedReply(res, path);
     return res.stat;
   }
 
@@ -239,23 +232,11 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
 
   async multiRead(ops: ReadOp[], opts: CallOptions = {}): Promise<ReadResult[]> {
     this.#checkOpen(opts);
-    if (!Array.isArray(ops)) throw new InvalidArgumentError('multiRead needs an array of ops');
-    const wire = ops.map((o, i) => {
-      if (o === null || typeof o !== 'object' || (o.type !== 'getData' && o.type !== 'getChildren')) {
-        throw new InvalidArgumentError(`multiRead op ${i} must be { type: 'getData' | 'getChildren', path }`);
-      }
-      validatePath(o.path);
-      return { op: o.type, path: this.#server(o.path) };
-    });
+    const wire = multiReadOps(ops, this.chroot);
     if (wire.length === 0) return [];
     const res = await this.#send({ op: 'multiRead', ops: wire }, opts);
-    if (res.op !== 'multiRead') throw unexpected(res);
-    return res.results.map((r, i): ReadResult => {
-      if (r.type === 'getData') return { type: 'getData', data: r.data, stat: r.stat };
-      if (r.type === 'getChildren') return { type: 'getChildren', children: r.children };
-      if (r.type === 'error') return { type: 'error', error: errorFromCode(r.err, ops[i]?.path) };
-      throw unexpected(res, ops[i]?.path);
-    });
+    if (res.op !== 'multiRead') throw unexpectedReply(res);
+    return multiReadResults(res.results, ops);
   }
 
   async sync(path: string, opts: CallOptions = {}): Promise<void> {
@@ -268,7 +249,7 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     this.#checkOpen(opts);
     validatePath(path);
     const res = await this.#send({ op: 'getACL', path: this.#server(path) }, opts, path);
-    if (res.op !== 'getACL') throw unexpected(res, path);
+    if (res.op !== 'getACL') throw unexpectedReply(res, path);
     return { acl: res.acl, stat: res.stat };
   }
 
@@ -282,7 +263,7 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
       opts,
       path,
     );
-    if (res.op !== 'setACL') throw unexpected(res, path);
+    if (res.op !== 'setACL') throw unexpectedReply(res, path);
     return res.stat;
   }
 
@@ -294,7 +275,7 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
       opts,
       prefixPath,
     );
-    if (res.op !== 'getEphemerals') throw unexpected(res, prefixPath);
+    if (res.op !== 'getEphemerals') throw unexpectedReply(res, prefixPath);
     const out: string[] = [];
     for (const p of res.ephemerals) {
       const rel = stripChroot(this.chroot, p);
@@ -307,14 +288,14 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     this.#checkOpen(opts);
     validatePath(path);
     const res = await this.#send({ op: 'getAllChildrenNumber', path: this.#server(path) }, opts, path);
-    if (res.op !== 'getAllChildrenNumber') throw unexpected(res, path);
+    if (res.op !== 'getAllChildrenNumber') throw unexpectedReply(res, path);
     return res.totalNumber;
   }
 
   async whoAmI(opts: CallOptions = {}): Promise<ClientInfo[]> {
     this.#checkOpen(opts);
     const res = await this.#send({ op: 'whoAmI' }, opts);
-    if (res.op !== 'whoAmI') throw unexpected(res);
+    if (res.op !== 'whoAmI') throw unexpectedReply(res);
     return res.clientInfo;
   }
 
@@ -338,7 +319,7 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     const recursive = opts.recursive === true;
     const kind: WatchKind = recursive ? 'persistent-recursive' : 'persistent';
     const serverPath = this.#server(path);
-    const raw = this.#wrap(listener);
+    const raw = this.#wrappers.wrap(listener);
     await this.#send({ op: 'addWatch', path: serverPath, mode: recursive ? 1 : 0 }, opts, path, {
       kind,
       path: serverPath,
@@ -379,7 +360,7 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     try {
       await this.#engine.removeWatches(this.#server(path), type, removeOpts);
     } catch (err) {
-      throw withPath(err, path);
+      throw withClientPath(err, path);
     }
   }
 
@@ -419,7 +400,7 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     if (watch !== undefined && typeof watch !== 'function')
       throw new InvalidArgumentError('watch must be a function');
     const serverPath = this.#server(path);
-    const registration = watch ? { kind, path: serverPath, listener: this.#wrap(watch) } : undefined;
+    const registration = watch ? { kind, path: serverPath, listener: this.#wrappers.wrap(watch) } : undefined;
     return this.#send({ op, path: serverPath, watch: watch !== undefined }, opts, path, registration);
   }
 
@@ -427,13 +408,13 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     req: Request,
     opts: CallOptions,
     clientPath?: string,
-    watch?: { kind: WatchKind; path: string; listener: RawListener },
+    watch?: { kind: WatchKind; path: string; listener: RawWatchListener },
   ): Promise<Response> {
     checkRequestSize(req, this.#settings.maxDataBytes);
     try {
       return await this.#engine.request(req, { ...callOpts(opts), ...(watch ? { watch } : {}) });
     } catch (err) {
-      throw withPath(err, clientPath);
+      throw withClientPath(err, clientPath);
     }
   }
 
@@ -444,40 +425,4 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
   #client(serverPath: string): string {
     return stripChroot(this.chroot, serverPath) ?? serverPath;
   }
-
-  /** One stable wrapper per listener, so the engine can tell the same listener apart. */
-  #wrap(listener: WatchListener): RawListener {
-    let raw = this.#wrappers.get(listener);
-    if (raw === undefined) {
-      raw = (e: RawWatchEvent) => {
-        const path = stripChroot(this.chroot, e.path);
-        if (path === undefined) return;
-        try {
-          listener(e.zxid === undefined ? { type: e.type, path } : { type: e.type, path, zxid: e.zxid });
-        } catch (err) {
-          this.#settings.logger.warn('watch listener threw', { path, type: e.type, error: String(err) });
-        }
-      };
-      this.#wrappers.set(listener, raw);
-    }
-    return raw;
-  }
-}
-
-function callOpts(opts: CallOptions): CallOptions {
-  const out: CallOptions = {};
-  if (opts.signal !== undefined) out.signal = opts.signal;
-  if (opts.timeoutMs !== undefined) out.timeoutMs = opts.timeoutMs;
-  return out;
-}
-
-/** Server errors carry the server path; rethrow them with the client's (chroot-relative) path. */
-function withPath(err: unknown, clientPath: string | undefined): unknown {
-  if (clientPath === undefined || !(err instanceof ZooKeeperError) || err.path === undefined) return err;
-  if (err.path === clientPath) return err;
-  return errorFromCode(err.code, clientPath, { cause: err });
-}
-
-function unexpected(res: Response, path?: string): Error {
-  return errorFromCode(-5, path, { cause: `unexpected reply '${res.op}'` });
 }

@@ -1,6 +1,6 @@
 import type { Acl, MultiOp, MultiResult, Request, Response } from '../protocol/index.js';
-import { validateAcl } from './acl.js';
-import { modeInfo, toData, wireVersion } from './arguments.js';
+import { toData, wireVersion } from './arguments.js';
+import { createRequest } from './create-request.js';
 import { errorFromCode, InvalidArgumentError, type ZooKeeperError } from './errors.js';
 import { applyChroot, stripChroot, validatePath } from './paths.js';
 import type { CallOptions, OpOutcome, OpResult, TransactionCreateOptions } from './types.js';
@@ -76,16 +76,9 @@ export class TransactionBuilder implements Transaction {
   }
 
   create(path: string, data?: Uint8Array | string, opts: TransactionCreateOptions = {}): this {
-    const mode = modeInfo(opts.mode, opts.ttlMs);
-    validatePath(path, mode.sequential);
-    const acl = opts.acl ?? this.#ctx.defaultAcl;
-    validateAcl(acl);
-    const buf = this.#data(data);
-    const serverPath = applyChroot(this.#ctx.chroot, path);
-    const base = { path: serverPath, data: buf, acl: [...acl], flags: mode.flags };
-    if (mode.ttl) this.#push(path, { op: 'createTTL', ...base, ttl: BigInt(opts.ttlMs ?? 0) });
-    else if (opts.mode === 'container') this.#push(path, { op: 'createContainer', ...base });
-    else this.#push(path, { op: 'create2', ...base });
+    const req = createRequest(path, data, opts, this.#ctx);
+    this.#count(req.data);
+    this.#push(path, req);
     return this;
   }
 
@@ -125,7 +118,10 @@ export class TransactionBuilder implements Transaction {
   }
 
   #data(data: Uint8Array | string | undefined): Buffer {
-    const buf = toData(data, this.#ctx.maxDataBytes);
+    return this.#count(toData(data, this.#ctx.maxDataBytes));
+  }
+
+  #count(buf: Buffer): Buffer {
     if (this.#dataBytes + buf.length > this.#ctx.maxDataBytes) {
       throw new InvalidArgumentError(
         `transaction data totals ${this.#dataBytes + buf.length} bytes, over the limit of ${this.#ctx.maxDataBytes}`,
