@@ -1,7 +1,7 @@
 // Locks family: explicit named exports.
 export { SemaphoreMismatchError } from './errors.js';
 export { LOCK_NODE_NAME, READ_NODE_NAME, WRITE_NODE_NAME } from './lock-drivers.js';
-export { type FencingToken, LockHandle } from './lock-handle.js';
+export { type FencingToken, LockHandle, type LockStatus } from './lock-handle.js';
 export { type Lockable, MultiLock, MultiLockHandle } from './multi-lock.js';
 export { Mutex, type MutexOptions } from './mutex.js';
 export type { Participant } from './participants.js';

@@ -2,7 +2,15 @@
  * The handle of a held lock or lease: release, disposal, fencing token, loss and revocation.
  * @module
  */
-import type { Observable } from 'rxjs';
+import {
+  BehaviorSubject,
+  distinctUntilChanged,
+  map,
+  merge,
+  type Observable,
+  shareReplay,
+  takeWhile,
+} from 'rxjs';
 import type { ZooKeeperClient } from '../../src/index.js';
 import type { SessionLostError } from '../internal/errors.js';
 import { releaseLockNode } from '../internal/lock-internals.js';
@@ -24,6 +32,13 @@ export interface FencingToken {
   /** The zxid that created the lock node (compare as bigint). */
   readonly czxid: bigint;
 }
+
+/**
+ * What a holder may assume: `held` (connected, same session), `uncertain` (connection lost:
+ * the session, and so the lock, may or may not still exist; pause protected work), `lost`
+ * (session gone: someone else may hold it), `released`.
+ */
+export type LockStatus = 'held' | 'uncertain' | 'lost' | 'released';
 
 interface HoldState {
   holds: number;
@@ -68,6 +83,8 @@ export class LockHandle implements AsyncDisposable {
   readonly #client: ZooKeeperClient;
   readonly #node: ProtectedNode;
   readonly #state: HoldState;
+  readonly #releasedNow = new BehaviorSubject(false);
+  #status$: Observable<LockStatus> | undefined;
   #released = false;
 
   /** @internal Built by the lock recipes. */
@@ -96,6 +113,41 @@ export class LockHandle implements AsyncDisposable {
   /** True while this handle is not released and its session is not known to be lost. */
   get isHeld(): boolean {
     return !this.#released && !this.lost.aborted;
+  }
+
+  /**
+   * The holder's view right now: `held`, `uncertain` (the client is disconnected; the lock may
+   * already be gone), `lost` or `released`.
+   *
+   * @example
+   * ```ts
+   * if (lock.status !== 'held') await pauseWrites();
+   * ```
+   */
+  get status(): LockStatus {
+    if (this.#released) return 'released';
+    if (this.lost.aborted) return 'lost';
+    const s = this.#client.state;
+    return s === 'connected' || s === 'reconnected' ? 'held' : 'uncertain';
+  }
+
+  /**
+   * {@link status} as a stream: replays the current value, emits on every change, completes after
+   * `lost` or `released`.
+   *
+   * @example
+   * ```ts
+   * lock.status$.subscribe((s) => (s === 'held' ? resumeWrites() : pauseWrites()));
+   * ```
+   */
+  get status$(): Observable<LockStatus> {
+    this.#status$ ??= merge(this.#client.state$, this.#releasedNow, this.lost$).pipe(
+      map(() => this.status),
+      distinctUntilChanged(),
+      takeWhile((s) => s === 'held' || s === 'uncertain', true),
+      shareReplay({ bufferSize: 1, refCount: true }),
+    );
+    return this.#status$;
   }
 
   /**
@@ -141,6 +193,8 @@ export class LockHandle implements AsyncDisposable {
     const signal = combineSignal(opts);
     if (!this.#released) {
       this.#released = true;
+      this.#releasedNow.next(true);
+      this.#releasedNow.complete();
       this.#state.holds--;
       if (this.#state.holds > 0) return;
       this.#state.guard.dispose();

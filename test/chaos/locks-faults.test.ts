@@ -62,6 +62,8 @@ describe('locks under faults', () => {
     const holderClient = await client(ensemble.proxiedConnectString);
     const other = await client(ensemble.connectString);
     const held = await new Mutex(holderClient, path).acquire();
+    const statuses: string[] = [];
+    held.status$.subscribe((st) => statuses.push(st));
     const lostReason = new Promise<unknown>((resolve) =>
       held.lost.addEventListener('abort', () => resolve(held.lost.reason), { once: true }),
     );
@@ -73,6 +75,7 @@ describe('locks under faults', () => {
     const reason = await lostReason;
     expect(reason).toBeInstanceOf(SessionLostError);
     expect(held.isHeld).toBe(false);
+    expect(statuses).toEqual(['held', 'uncertain', 'lost']);
     for (const p of ensemble.proxies) p.heal();
     await holderClient.waitForConnection({ timeoutMs: 20_000 });
     expect(holderClient.sessionId).not.toBe(held.sessionId);

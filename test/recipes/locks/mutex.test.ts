@@ -38,8 +38,12 @@ describe('Mutex', () => {
       sessionId: client.sessionId,
       path: lock.path,
     });
+    const statuses: string[] = [];
+    lock.status$.subscribe((st) => statuses.push(st));
+    expect(lock.status).toBe('held');
     await lock.release();
     expect(lock.released).toBe(true);
+    expect(statuses).toEqual(['held', 'released']);
     expect(await children(client, '/locks/a')).toEqual([]);
     await lock.release(); // idempotent
   });
