@@ -59,8 +59,8 @@ export class DockerBackend implements ServerBackend {
 
   /** Creates the network and starts every container (the servers then elect a leader by themselves). */
   static async create(layout: EnsembleLayout): Promise<DockerBackend> {
-    if (layout.secureClientPort) {
-      throw new TestingKitError('secureClientPort is supported by the process backend only');
+    if (layout.secureClientPort || layout.peerFaults) {
+      throw new TestingKitError('secureClientPort and peerFaults are supported by the process backend only');
     }
     let tc: typeof import('testcontainers');
     try {
@@ -133,6 +133,10 @@ export class DockerBackend implements ServerBackend {
 
   address(index: number): ServerAddress {
     return { host: '127.0.0.1', port: this.#server(index).hostPort };
+  }
+
+  setPeerLink(): void {
+    throw new TestingKitError('server-to-server faults are supported by the process backend only');
   }
 
   secureAddress(): ServerAddress | undefined {

@@ -1,70 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  EnsembleTimeoutError,
-  ServerExitedError,
-  TestingKitError,
-  ZooKeeperNotFoundError,
-} from './errors.js';
+import { createBackend } from './create-backend.js';
+import type { EnsembleOptions, ServerInfo, ServerStatus, WaitOptions } from './ensemble-types.js';
+import { EnsembleTimeoutError, ServerExitedError, TestingKitError } from './errors.js';
 import { FaultProxy } from './fault-proxy.js';
 import { type FourLetterWord, type FourLetterWordOptions, fourLetterWord } from './four-letter-words.js';
-import { ProcessBackend } from './process-backend.js';
-import type { EnsembleLayout, ServerBackend, ServerProcessState } from './server-backend.js';
+import type { ServerBackend } from './server-backend.js';
 import { readServerRole, type ServerRole } from './server-role.js';
-import { findZooKeeperInstall, isDockerAvailable } from './zookeeper-install.js';
-
-/** Options of {@link Ensemble.start}. */
-export interface EnsembleOptions {
-  /** Voting members: 1 (standalone), 3 or 5. Default 3. */
-  size?: 1 | 3 | 5;
-  /** Non-voting observers added after the voters (indexes `size`…). Default 0. */
-  observers?: number;
-  /** `'process'` (local JVMs) or `'docker'`. Default: process when Java and ZooKeeper are installed, else docker. */
-  backend?: 'process' | 'docker';
-  /** Extra zoo.cfg entries; they override the kit's defaults. */
-  serverConfig?: Record<string, string>;
-  /** ZooKeeper tick; session timeouts are 2–20 ticks long. Default 250. */
-  tickTimeMs?: number;
-  /** Extra JVM flags, appended to the lean defaults (`-Xmx256m -XX:+UseSerialGC …`). */
-  jvmFlags?: string[];
-  /**
-   * Also open a TLS client port on every server (self-signed certificate for 127.0.0.1; see
-   * {@link Ensemble.secureConnectString} and {@link Ensemble.tlsCaPem}). Process backend only.
-   */
-  secureClientPort?: boolean;
-  /** How long to wait for the ensemble to serve. Default 60 000. */
-  startTimeoutMs?: number;
-  /** Abort start-up; everything started so far is torn down. */
-  signal?: AbortSignal;
-}
-
-/** Options of the waits ({@link Ensemble.waitForQuorum}, {@link Ensemble.waitForRole}, {@link Ensemble.restart}). */
-export interface WaitOptions {
-  /** Default 30 000. */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
-
-/** One server of an {@link Ensemble}, as the kit sees it (no network round trip). */
-export interface ServerInfo {
-  /** Index in the ensemble (0-based), the argument of `stop(i)`, `kill(i)`… */
-  index: number;
-  /** ZooKeeper `myid` (index + 1). */
-  id: number;
-  host: string;
-  /** Client port of the server itself. */
-  port: number;
-  /** Client port of the server's {@link FaultProxy}. */
-  proxyPort: number;
-  observer: boolean;
-  state: ServerProcessState;
-  /** OS process id (process backend, while running). */
-  pid: number | undefined;
-}
-
-/** A {@link ServerInfo} plus the role the server reports through `srvr`. */
-export interface ServerStatus extends ServerInfo {
-  role: ServerRole;
-}
 
 const SERVING: readonly ServerRole[] = ['leader', 'follower', 'observer', 'standalone'];
 const POLL_MS = 100;
@@ -93,8 +34,11 @@ export class Ensemble {
   readonly #proxies: FaultProxy[];
   readonly #size: number;
   #closing: Promise<void> | undefined;
+  #partition: number[][] | undefined;
+  readonly #peerFaults: boolean;
 
-  private constructor(backend: ServerBackend, proxies: FaultProxy[], size: number) {
+  private constructor(backend: ServerBackend, proxies: FaultProxy[], size: number, peerFaults: boolean) {
+    this.#peerFaults = peerFaults;
     this.#backend = backend;
     this.#proxies = proxies;
     this.#size = size;
@@ -132,10 +76,11 @@ export class Ensemble {
       serverConfig: options.serverConfig ?? {},
       jvmFlags: options.jvmFlags ?? [],
       secureClientPort: options.secureClientPort ?? false,
+      peerFaults: options.peerFaults ?? false,
     };
     const backend = await createBackend(options.backend, layout);
     const proxies: FaultProxy[] = [];
-    const ensemble = new Ensemble(backend, proxies, size);
+    const ensemble = new Ensemble(backend, proxies, size, layout.peerFaults);
     try {
       for (let i = 0; i < backend.count; i++) {
         const { host, port } = backend.address(i);
@@ -292,6 +237,62 @@ export class Ensemble {
     await this.start(index, options);
   }
 
+  /**
+   * Cuts server `index` off from every other server (it keeps its clients): the minority side of
+   * a partition. Needs `peerFaults: true`. Undo with {@link Ensemble.healPartition}.
+   *
+   * @example
+   * ```ts
+   * await using ensemble = await Ensemble.start({ size: 3, peerFaults: true });
+   * const old = (await ensemble.leader())!;
+   * ensemble.isolate(old);                           // old leader loses its quorum
+   * const next = await ensemble.waitForQuorum();     // the other two elect a new one
+   * ensemble.healPartition();
+   * ```
+   */
+  isolate(index: number): void {
+    this.#check(index);
+    this.partition([[index], this.servers.map((s) => s.index).filter((i) => i !== index)]);
+  }
+
+  /**
+   * Splits the servers into groups that cannot reach each other; links inside a group work.
+   * A server in no group is cut off from all. Needs `peerFaults: true`. Servers on each side
+   * notice by their own timeouts (sync limit), as in a real partition.
+   *
+   * @example
+   * ```ts
+   * ensemble.partition([[0], [1, 2]]);
+   * ```
+   */
+  partition(groups: readonly (readonly number[])[]): void {
+    if (!this.#peerFaults) {
+      throw new TestingKitError('server-to-server faults need an ensemble started with peerFaults: true');
+    }
+    const groupOf = new Map<number, number>();
+    groups.forEach((group, g) => {
+      for (const index of group) {
+        this.#check(index);
+        if (groupOf.has(index)) throw new RangeError(`server ${index} is in two groups`);
+        groupOf.set(index, g);
+      }
+    });
+    for (let a = 0; a < this.count; a++) {
+      for (let b = a + 1; b < this.count; b++) {
+        const linked = groupOf.has(a) && groupOf.get(a) === groupOf.get(b);
+        this.#backend.setPeerLink(a, b, linked);
+      }
+    }
+    const sides = groups.map((group) => [...group]);
+    for (let i = 0; i < this.count; i++) if (!groupOf.has(i)) sides.push([i]);
+    this.#partition = sides.length > 1 ? sides : undefined;
+  }
+
+  /** Restores every server-to-server link cut by {@link Ensemble.isolate} or {@link Ensemble.partition}. */
+  healPartition(): void {
+    this.partition([this.servers.map((s) => s.index)]);
+  }
+
   /** Freezes server `index` (SIGSTOP): it keeps its sockets open but answers nothing. */
   async pause(index: number): Promise<void> {
     await this.#backend.pause(this.#check(index));
@@ -332,8 +333,10 @@ export class Ensemble {
 
   /**
    * Waits until every running (not stopped, not paused) server serves and exactly one of them
-   * leads, then resolves with the leader's index. Rejects with {@link EnsembleTimeoutError}
-   * when a majority is down.
+   * leads, then resolves with the leader's index. Under a {@link Ensemble.partition}, only the
+   * side with a majority of voters counts, and the servers cut off from it must have stopped
+   * serving as members (they report `not-serving` or `read-only`). Rejects with
+   * {@link EnsembleTimeoutError} when a majority is down or split.
    */
   async waitForQuorum(options: WaitOptions = {}): Promise<number> {
     let roles: ServerRole[] = [];
@@ -343,13 +346,34 @@ export class Ensemble {
       async () => {
         roles = await Promise.all(this.servers.map((s) => this.role(s.index)));
         const running = this.servers.filter((s) => s.state === 'running').map((s) => s.index);
-        const leaders = roles.flatMap((r, i) => (r === 'leader' || r === 'standalone' ? [i] : []));
+        // Under a partition only the side holding a majority of voters can have a quorum, and
+        // the servers cut off from it must have noticed (stopped serving as members).
+        const majority = this.#majoritySide();
+        const inside = running.filter((i) => majority.has(i));
+        const outside = running.filter((i) => !majority.has(i));
+        const leaders = inside.filter((i) => roles[i] === 'leader' || roles[i] === 'standalone');
         leader = leaders.length === 1 ? (leaders[0] ?? -1) : -1;
-        return leader >= 0 && running.every((i) => SERVING.includes(roles[i] ?? 'down'));
+        return (
+          leader >= 0 &&
+          inside.every((i) => SERVING.includes(roles[i] ?? 'down')) &&
+          outside.every((i) => !SERVING.includes(roles[i] ?? 'down'))
+        );
       },
       () => `a quorum (roles: ${roles.join(', ')})`,
     );
     return leader;
+  }
+
+  // Servers on the side of the current partition that holds a majority of the voters (all of
+  // them when there is no partition; none when no side has a majority).
+  #majoritySide(): Set<number> {
+    const all = this.servers.map((s) => s.index);
+    if (!this.#partition) return new Set(all);
+    for (const group of this.#partition) {
+      const voters = group.filter((i) => i < this.#size).length;
+      if (voters > this.#size / 2) return new Set(group);
+    }
+    return new Set();
   }
 
   /** The server's log (stdout and stderr of its JVM or container) so far. */
@@ -413,20 +437,4 @@ export class Ensemble {
     }
     return index;
   }
-}
-
-async function createBackend(
-  kind: 'process' | 'docker' | undefined,
-  layout: EnsembleLayout,
-): Promise<ServerBackend> {
-  if (kind === 'process') return ProcessBackend.create(layout);
-  const install = kind === 'docker' ? undefined : findZooKeeperInstall();
-  if (install) return ProcessBackend.create(layout, install);
-  if (kind === 'docker' || isDockerAvailable()) {
-    const { DockerBackend } = await import('./docker-backend.js');
-    return DockerBackend.create(layout);
-  }
-  throw new ZooKeeperNotFoundError(
-    'no ZooKeeper found: set ZOOKEEPER_HOME, install Debian\'s "zookeeper" package, or run a Docker engine',
-  );
 }

@@ -12,6 +12,12 @@ export interface FaultProxyOptions {
   host?: string;
   /** Port to listen on (default: a free one). */
   port?: number;
+  /**
+   * Rewrites the first bytes a client sends on each connection (a protocol preamble). Called
+   * with everything received so far; return the bytes to forward instead, or `undefined` while
+   * the preamble is still incomplete. Used by {@link PeerMesh} for ZooKeeper's election handshake.
+   */
+  rewritePreamble?: (received: Buffer) => Buffer | undefined;
 }
 
 interface Lane {
@@ -64,7 +70,15 @@ export class FaultProxy {
   #closed = false;
   #accepted = 0;
 
-  private constructor(server: Server, targetHost: string, targetPort: number) {
+  readonly #rewritePreamble: FaultProxyOptions['rewritePreamble'];
+
+  private constructor(
+    server: Server,
+    targetHost: string,
+    targetPort: number,
+    rewritePreamble: FaultProxyOptions['rewritePreamble'],
+  ) {
+    this.#rewritePreamble = rewritePreamble;
     this.#server = server;
     this.#targetHost = targetHost;
     this.#targetPort = targetPort;
@@ -80,7 +94,7 @@ export class FaultProxy {
    */
   static async start(options: FaultProxyOptions): Promise<FaultProxy> {
     const server = createServer({ noDelay: true });
-    const proxy = new FaultProxy(server, options.targetHost, options.targetPort);
+    const proxy = new FaultProxy(server, options.targetHost, options.targetPort, options.rewritePreamble);
     server.on('connection', (socket) => proxy.#accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -219,7 +233,19 @@ export class FaultProxy {
     };
     this.#links.add(link);
     for (const lane of link.lanes) {
-      lane.from.on('data', (chunk: Buffer) => this.#forward(lane, chunk));
+      let preamble: Buffer | undefined =
+        lane.direction === 'client-to-server' && this.#rewritePreamble ? Buffer.alloc(0) : undefined;
+      lane.from.on('data', (chunk: Buffer) => {
+        if (preamble === undefined) {
+          this.#forward(lane, chunk);
+          return;
+        }
+        preamble = Buffer.concat([preamble, chunk]);
+        const rewritten = this.#rewritePreamble?.(preamble);
+        if (rewritten === undefined) return;
+        preamble = undefined;
+        this.#forward(lane, rewritten);
+      });
       lane.from.on('end', () => {
         if (this.#cut[lane.direction]) return;
         if (lane.queue.length > 0) lane.endPending = true;

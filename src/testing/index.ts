@@ -2,13 +2,8 @@
 // Explicit named exports only.
 export { cleanupRegistry } from './cleanup-registry.js';
 export { DEFAULT_ZOOKEEPER_IMAGE, DockerBackend } from './docker-backend.js';
-export {
-  Ensemble,
-  type EnsembleOptions,
-  type ServerInfo,
-  type ServerStatus,
-  type WaitOptions,
-} from './ensemble.js';
+export { Ensemble } from './ensemble.js';
+export type { EnsembleOptions, ServerInfo, ServerStatus, WaitOptions } from './ensemble-types.js';
 export {
   EnsembleTimeoutError,
   FourLetterWordTimeoutError,
@@ -17,12 +12,20 @@ export {
   WaitTimeoutError,
   ZooKeeperNotFoundError,
 } from './errors.js';
+export {
+  type ExpireSessionOptions,
+  type ExpireSessionResult,
+  expireSession,
+  type SessionHandle,
+} from './expire-session.js';
 export { FaultProxy, type FaultProxyOptions, type ProxyDirection } from './fault-proxy.js';
 export { type FourLetterWord, type FourLetterWordOptions, fourLetterWord } from './four-letter-words.js';
 export { freePort } from './free-port.js';
+export { PeerMesh, type PeerPorts } from './peer-mesh.js';
 export { DEFAULT_JVM_FLAGS, ProcessBackend } from './process-backend.js';
 export type { EnsembleLayout, ServerAddress, ServerProcessState } from './server-backend.js';
 export { readServerRole, type ServerRole } from './server-role.js';
 export { scaledMs } from './timing.js';
+export { createTlsMaterial, type TlsMaterial } from './tls-material.js';
 export { type WaitUntilOptions, waitUntil } from './wait-until.js';
 export { findZooKeeperInstall, isDockerAvailable, type ZooKeeperInstall } from './zookeeper-install.js';

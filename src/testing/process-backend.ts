@@ -3,12 +3,13 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupRegistry } from './cleanup-registry.js';
-import { ZooKeeperNotFoundError } from './errors.js';
+import { TestingKitError, ZooKeeperNotFoundError } from './errors.js';
 import { freePort } from './free-port.js';
 import type { EnsembleLayout, ServerAddress, ServerBackend, ServerProcessState } from './server-backend.js';
 import { findZooKeeperInstall, type ZooKeeperInstall } from './zookeeper-install.js';
+import { PeerMesh } from './peer-mesh.js';
 import { createTlsMaterial } from './tls-material.js';
-import { zooCfg } from './zoo-cfg.js';
+import { type ZooCfgPeer, zooCfg } from './zoo-cfg.js';
 
 const HOST = '127.0.0.1';
 const STOP_GRACE_MS = 5_000;
@@ -70,6 +71,7 @@ export class ProcessBackend implements ServerBackend {
   readonly #baseDir: string;
   readonly #servers: ProcessServer[];
   readonly #jvmFlags: string[];
+  readonly #mesh: PeerMesh | undefined;
   #closed = false;
   /** PEM certificate of the TLS client ports, when enabled. */
   readonly tlsCaPem: string | undefined;
@@ -80,8 +82,10 @@ export class ProcessBackend implements ServerBackend {
     servers: ProcessServer[],
     jvmFlags: string[],
     tlsCaPem: string | undefined,
+    mesh: PeerMesh | undefined,
   ) {
     this.tlsCaPem = tlsCaPem;
+    this.#mesh = mesh;
     this.#install = install;
     this.#baseDir = baseDir;
     this.#servers = servers;
@@ -120,13 +124,25 @@ export class ProcessBackend implements ServerBackend {
           'ssl.clientAuth': 'none',
         }
       : {};
-    const peers = ports.map((p, i) => ({
-      id: i + 1,
-      host: HOST,
-      quorumPort: p.quorum,
-      electionPort: p.election,
-      observer: i >= layout.size,
-    }));
+    const mesh =
+      layout.peerFaults && count > 1
+        ? await PeerMesh.create(
+            HOST,
+            ports.map((p) => ({ quorum: p.quorum, election: p.election })),
+          )
+        : undefined;
+    // What server `self` lists for every member: its own real ports, the mesh's for the others.
+    const peersOf = (self: number): ZooCfgPeer[] =>
+      ports.map((p, i) => {
+        const via = mesh && i !== self ? mesh.ports(self, i) : { quorum: p.quorum, election: p.election };
+        return {
+          id: i + 1,
+          host: HOST,
+          quorumPort: via.quorum,
+          electionPort: via.election,
+          observer: i >= layout.size,
+        };
+      });
     const servers = ports.map((p, i): ProcessServer => {
       const id = i + 1;
       const dir = join(baseDir, `server-${id}`);
@@ -139,7 +155,7 @@ export class ProcessBackend implements ServerBackend {
         clientHost: HOST,
         clientPort: p.client,
         tickTimeMs: layout.tickTimeMs,
-        peers: count > 1 ? peers : [],
+        peers: count > 1 ? peersOf(i) : [],
         extra: {
           ...(p.secure ? { secureClientPort: String(p.secure), secureClientPortAddress: HOST } : {}),
           ...tlsConfig,
@@ -161,7 +177,7 @@ export class ProcessBackend implements ServerBackend {
       ? ['-Dzookeeper.serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory']
       : [];
     const jvmFlags = [...DEFAULT_JVM_FLAGS, ...netty, ...layout.jvmFlags];
-    const backend = new ProcessBackend(install, baseDir, servers, jvmFlags, tls?.caPem);
+    const backend = new ProcessBackend(install, baseDir, servers, jvmFlags, tls?.caPem, mesh);
     spawn('sh', ['-c', WATCHDOG, 'zk-recipes-watchdog', String(process.pid), baseDir], {
       detached: true,
       stdio: 'ignore',
@@ -276,10 +292,20 @@ export class ProcessBackend implements ServerBackend {
     server.paused = false;
   }
 
+  setPeerLink(a: number, b: number, linked: boolean): void {
+    this.#server(a);
+    this.#server(b);
+    if (!this.#mesh) {
+      throw new TestingKitError('server-to-server faults need an ensemble started with peerFaults: true');
+    }
+    if (a !== b) this.#mesh.setLinked(a, b, linked);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all(this.#servers.map((_, i) => this.#terminate(i, 'SIGKILL')));
+    await this.#mesh?.close();
     if (process.env.ZK_TESTING_KEEP_DIRS !== '1') {
       rmSync(this.#baseDir, { recursive: true, force: true });
     }

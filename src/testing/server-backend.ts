@@ -21,6 +21,8 @@ export interface EnsembleLayout {
   jvmFlags: string[];
   /** Also open a TLS client port on every server (process backend only). */
   secureClientPort: boolean;
+  /** Route server-to-server links through fault proxies (process backend only). */
+  peerFaults: boolean;
 }
 
 /**
@@ -48,6 +50,8 @@ export interface ServerBackend {
   kill(index: number): Promise<void>;
   pause(index: number): Promise<void>;
   resume(index: number): Promise<void>;
+  /** Cuts or restores the links between two servers (needs `peerFaults`). */
+  setPeerLink(a: number, b: number, linked: boolean): void;
   /** Why the server exited, if it exited by itself since its last start. */
   exitReason(index: number): string | undefined;
   logs(index: number): string;

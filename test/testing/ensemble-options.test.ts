@@ -18,8 +18,9 @@ function tlsFourLetterWord(host: string, port: number, ca: string, word: string)
   });
 }
 
-// One ensemble exercising the options: observers, a TLS client port, a custom tick and config.
-describe('Ensemble options: observers, secure client port, tick and server config', () => {
+// One ensemble exercising the options: observers, a TLS client port, server-to-server faults,
+// a custom tick and config.
+describe('Ensemble options: observers, secure client port, peer faults, tick and server config', () => {
   let ensemble: Ensemble;
 
   beforeAll(async () => {
@@ -27,6 +28,7 @@ describe('Ensemble options: observers, secure client port, tick and server confi
       size: 3,
       observers: 1,
       secureClientPort: true,
+      peerFaults: true,
       tickTimeMs: 200,
       serverConfig: { maxClientCnxns: '60' },
     });
@@ -70,6 +72,49 @@ describe('Ensemble options: observers, secure client port, tick and server confi
     await ensemble.start(follower);
     expect(await ensemble.role(follower)).toBe('follower');
   });
+
+  it('isolate(leader) makes the majority elect another leader; healPartition() lets it rejoin', async () => {
+    const oldLeader = (await ensemble.leader())!;
+    const startedAt = Date.now();
+    ensemble.isolate(oldLeader);
+    try {
+      const newLeader = await ensemble.waitForQuorum({ timeoutMs: 60_000 });
+      console.log(
+        `[ensemble-options.test] new leader elected ${Date.now() - startedAt} ms after isolating the old one`,
+      );
+      expect(newLeader).not.toBe(oldLeader);
+      expect(newLeader).toBeLessThan(3); // a voter, never the observer
+      expect(['not-serving', 'read-only']).toContain(await ensemble.role(oldLeader));
+    } finally {
+      ensemble.healPartition();
+    }
+    await ensemble.waitForRole(oldLeader, 'follower', { timeoutMs: 60_000 });
+    await ensemble.waitForQuorum({ timeoutMs: 30_000 });
+  }, 150_000);
+
+  it('partition() with no majority side leaves no quorum, and rejects bad groups', async () => {
+    expect(() =>
+      ensemble.partition([
+        [0, 1],
+        [1, 2],
+      ]),
+    ).toThrow(RangeError);
+    expect(() => ensemble.partition([[7]])).toThrow(RangeError);
+    ensemble.partition([[0], [1], [2, 3]]);
+    try {
+      await waitUntil(
+        async () => {
+          const roles = await Promise.all([0, 1, 2].map((i) => ensemble.role(i)));
+          return roles.every((r) => r === 'not-serving' || r === 'read-only');
+        },
+        { timeoutMs: 30_000, message: 'every voter to stop serving' },
+      );
+      await expect(ensemble.waitForQuorum({ timeoutMs: 1_000 })).rejects.toThrow(/timed out/);
+    } finally {
+      ensemble.healPartition();
+    }
+    await ensemble.waitForQuorum({ timeoutMs: 60_000 });
+  }, 150_000);
 });
 
 describe('Ensemble without secure port', () => {
@@ -78,6 +123,7 @@ describe('Ensemble without secure port', () => {
     await using ensemble = await Ensemble.start({ size: 1 });
     expect(ensemble.secureConnectString).toBeUndefined();
     expect(ensemble.tlsCaPem).toBeUndefined();
+    expect(() => ensemble.isolate(0)).toThrow(/peerFaults/);
     expect(await ensemble.role(0)).toBe('standalone');
     expect(await ensemble.leader()).toBe(0);
   });
