@@ -137,7 +137,11 @@ export class SessionEngine {
   #password: Buffer = EMPTY_PASSWORD;
   #negotiatedTimeoutMs = 0;
   #lastZxid = 0n;
-  #seenRwServer = false;
+  /**
+   * The session was created by a read-only server: it is local to that server, so the next
+   * connection asks for a new one (Java's `seenRwServerBefore`, kept per session).
+   */
+  #sessionFromReadOnly = false;
   #initialConnectSent = false;
   #handshakes = 0;
   #conn: Connection | undefined;
@@ -469,7 +473,7 @@ export class SessionEngine {
     let host = this.#preferredHost;
     this.#preferredHost = undefined;
     host ??= this.#hosts.next();
-    const sessionId = this.#seenRwServer ? this.#sessionId : 0n;
+    const sessionId = this.#sessionFromReadOnly ? 0n : this.#sessionId;
     const connectTimeoutMs = this.#connectTimeoutMs();
     this.#logger.info('connecting', { host: formatHost(host), sessionId: hex(sessionId), connectTimeoutMs });
     this.#conn = new Connection(
@@ -511,7 +515,7 @@ export class SessionEngine {
     this.#sessionId = res.sessionId;
     this.#password = Buffer.from(res.passwd);
     this.#negotiatedTimeoutMs = res.timeOut;
-    if (!res.readOnly) this.#seenRwServer = true;
+    this.#sessionFromReadOnly = res.readOnly && (prevSession === 0n || this.#sessionFromReadOnly);
     this.#clearLostTimer();
     conn.startPings(res.timeOut);
     if (this.#handshakes++ > 0) this.#stats.reconnects++;
