@@ -122,7 +122,13 @@ export async function run(ctx: Pick<BenchContext, 'connectString'>): Promise<Ben
   }
   const label = `config propagation to ${WATCHERS} sessions (${UPDATES * ROUNDS} updates)`;
   return [
-    { name: `${label} p50`, unit: 'ms', ours: percentile(ours, 50), baseline: percentile(base, 50), betterIs: 'lower' },
+    {
+      name: `${label} p50`,
+      unit: 'ms',
+      ours: percentile(ours, 50),
+      baseline: percentile(base, 50),
+      betterIs: 'lower',
+    },
     {
       name: `${label} p99`,
       unit: 'ms',

@@ -3,10 +3,12 @@ import {
   ClientClosedError,
   NoNodeError,
   type PersistentWatch,
+  type ReadOp,
   type Stat,
   UnimplementedError,
   type WatchEvent,
   type ZooKeeperClient,
+  ZooKeeperError,
 } from '../../src/index.js';
 import type { CachedNode, TreeCacheEvent, WatchMode } from './cache-types.js';
 import { isTransientCacheError, joinPath, parentPath } from './cache-paths.js';
@@ -66,6 +68,9 @@ export class TreeSync {
   private stateSub: Subscription | null = null;
   private initializedFlag = false;
   private finished = false;
+  private multiRead = true;
+  private bytesSeen = 0;
+  private nodesSeen = 0;
 
   constructor(
     private readonly client: ZooKeeperClient,
@@ -233,7 +238,90 @@ export class TreeSync {
     if (this.stopped || epoch !== this.walkEpoch) return;
     const children = await this.readNode(path, true);
     if (!children || children.length === 0 || epoch !== this.walkEpoch) return;
-    await Promise.all(children.map((name) => this.walkFrom(joinPath(path, name), epoch)));
+    await this.walkChildren(path, children, epoch);
+  }
+
+  /**
+   * Reads the given children of `parent` and everything below them. In persistent mode the
+   * reads are batched into `multiRead`s (getData, plus getChildren above `maxDepth`, for up to
+   * {@link batchSize} siblings per request): one request instead of up to 128.
+   */
+  private async walkChildren(parent: string, names: string[], epoch: number): Promise<void> {
+    if (this.mode !== 'persistent' || !this.multiRead) {
+      await Promise.all(names.map((name) => this.walkFrom(joinPath(parent, name), epoch)));
+      return;
+    }
+    const listKids = this.depthOf(parent) + 1 < this.options.maxDepth;
+    const size = this.batchSize();
+    const batches: string[][] = [];
+    for (let i = 0; i < names.length; i += size)
+      batches.push(names.slice(i, i + size).map((n) => joinPath(parent, n)));
+    await Promise.all(
+      batches.map(async (paths) => {
+        if (this.stopped || epoch !== this.walkEpoch) return;
+        const kids = await this.readBatch(paths, listKids);
+        if (kids === null) {
+          await Promise.all(paths.map((p) => this.walkFrom(p, epoch)));
+          return;
+        }
+        await Promise.all(
+          paths.map((p, i) => {
+            const k = kids[i];
+            return k && k.length > 0 ? this.walkChildren(p, k, epoch) : undefined;
+          }),
+        );
+      }),
+    );
+  }
+
+  /** Siblings per multiRead: 64, fewer when nodes carry much data (keeps replies ~256 KiB). */
+  private batchSize(): number {
+    const avg = this.bytesSeen / Math.max(1, this.nodesSeen);
+    return Math.max(1, Math.min(64, Math.floor((256 * 1024) / (avg + 256))));
+  }
+
+  /**
+   * One multiRead for `paths`: applies every answer; returns each path's child names (null
+   * entry: gone), or null when the server does not support multiRead (then it is not used again).
+   */
+  private async readBatch(paths: string[], listKids: boolean): Promise<(string[] | null)[] | null> {
+    const ops: ReadOp[] = [];
+    for (const path of paths) {
+      ops.push({ type: 'getData', path });
+      if (listKids) ops.push({ type: 'getChildren', path });
+    }
+    try {
+      return await this.limited(async (seq) => {
+        const results = await this.client.multiRead(ops);
+        const out: (string[] | null)[] = [];
+        const step = listKids ? 2 : 1;
+        for (let i = 0; i < paths.length; i++) {
+          const path = paths[i] as string;
+          const data = results[i * step];
+          const kids = listKids ? results[i * step + 1] : undefined;
+          if (data?.type === 'getData') {
+            this.applyData(path, data.data, data.stat, seq);
+            out.push(kids?.type === 'getChildren' ? kids.children : []);
+          } else if (data?.type === 'error' && data.error instanceof NoNodeError) {
+            this.applyGone(path, seq);
+            out.push(null);
+          } else {
+            throw data?.type === 'error' ? data.error : new Error(`multiRead gave no answer for ${path}`);
+          }
+        }
+        return out;
+      });
+    } catch (err) {
+      if (
+        err instanceof UnimplementedError ||
+        !(err instanceof ZooKeeperError || isTransientCacheError(err))
+      ) {
+        // 3.5 servers, or a reply the client could not take (e.g. too large): read one by one
+        this.multiRead = false;
+        if (err instanceof UnimplementedError) return null;
+      }
+      throw err;
+    }
   }
 
   /** Removes every cached path that the sync started at `startSeq` did not read. */
@@ -361,6 +449,8 @@ export class TreeSync {
       return;
     }
     this.nodes.set(path, { data, stat, seq });
+    this.bytesSeen += data.length;
+    this.nodesSeen++;
     if (!prev) {
       if (path !== this.root) {
         const parent = parentPath(path);

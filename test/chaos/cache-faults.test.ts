@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { connect, type SessionState, type ZooKeeperClient } from '../../src/index.js';
+import { connect, isRetryable, type SessionState, type ZooKeeperClient } from '../../src/index.js';
 import { expireSession } from '../../src/testing/expire-session.js';
 import { TreeCache, type TreeEvent, utf8, watchData } from '../../recipes/cache/index.js';
 import { ConfigStore } from '../../recipes/config/index.js';
@@ -24,6 +24,18 @@ function replay(events: TreeEvent<string>[]): Map<string, string> {
     }
   }
   return m;
+}
+
+/** Retries a write through the connection losses of a leader election. */
+async function retrying<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 50 || !isRetryable(err)) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
 
 function waitState(client: ZooKeeperClient, want: SessionState, timeoutMs = 20_000): Promise<void> {
@@ -69,10 +81,10 @@ describe('caches under server kills and session expiry (dedicated ensemble)', ()
     for (let i = 1; i <= 5; i++) await writer.setData(path, String(i));
     await eventually(() => expect(seen.values.at(-1)?.data).toBe('5'));
     await ensemble.kill(0);
-    for (let i = 6; i <= 15; i++) await writer.setData(path, String(i));
+    for (let i = 6; i <= 15; i++) await retrying(() => writer.setData(path, String(i)));
     await ensemble.start(0);
     await ensemble.kill(1);
-    for (let i = 16; i <= 20; i++) await writer.setData(path, String(i));
+    for (let i = 16; i <= 20; i++) await retrying(() => writer.setData(path, String(i)));
     await eventually(() => expect(seen.values.at(-1)?.data).toBe('20'), { timeoutMs: 30_000 });
     const versions = seen.values.map((v) => v?.stat.version ?? -1);
     for (let i = 1; i < versions.length; i++) expect(versions[i]).toBeGreaterThan(versions[i - 1] as number);
