@@ -202,6 +202,23 @@ describe('locks under faults', () => {
     await held.release();
   }, 60_000);
 
+  it('an aborted waiter leaves no watch behind on any server', async () => {
+    const path = base();
+    const holder = await client(ensemble.connectString);
+    const waiter = await client(ensemble.connectString);
+    const held = await new Mutex(holder, path).acquire();
+    const controller = new AbortController();
+    const pending = new Mutex(waiter, path).acquire({ signal: controller.signal });
+    const watched = async () =>
+      (await Promise.all(ensemble.servers.map((s) => ensemble.fourLetterWord(s.index, 'wchp')))).join('\n');
+    await eventually(async () => expect(await watched()).toContain(held.path));
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    await eventually(async () => expect(await watched()).not.toContain(held.path));
+    await eventually(async () => expect(await children(holder, path)).toEqual([held.nodeName]));
+    await held.release();
+  }, 60_000);
+
   it('killing the leader during contention keeps one holder at a time and loses nobody', async () => {
     const path = base();
     const sessions = await Promise.all(Array.from({ length: 5 }, () => client(ensemble.connectString, 6000)));
