@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ERROR_CODES, type ErrorCodeInfo } from './error-table.js';
+import { ERROR_CODES } from '../protocol/index.js';
 
 /** Extra fields of a {@link ZooKeeperError}: the server path it concerns, a custom message, the cause. */
 export interface ZooKeeperErrorOptions extends ErrorOptions {
@@ -16,7 +16,13 @@ export interface ZooKeeperErrorOptions extends ErrorOptions {
   message?: string;
 }
 
-const INFO = new Map<number, ErrorCodeInfo>(ERROR_CODES.map((i) => [i.code, i]));
+/** Java's constant name (`KeeperException.Code.NONODE`), message and retryability per code. */
+const INFO = new Map<number, { name: string; message: string; retryable: boolean }>(
+  ERROR_CODES.filter((i) => i.code !== 0).map((i) => [
+    i.code,
+    { name: i.name.toUpperCase(), message: i.message, retryable: i.retryable },
+  ]),
+);
 
 /**
  * Base class of every error a ZooKeeper server can return, and of the client-side

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../../src/client/error-table.js';
+import { ERROR_CODES as ALL_CODES } from '../../../src/protocol/index.js';
 import {
   AuthFailedError,
   ClientClosedError,
@@ -15,6 +15,8 @@ import {
   ThrottledOpError,
   ZooKeeperError,
 } from '../../../src/client/errors.js';
+
+const ERROR_CODES = ALL_CODES.filter((c) => c.code !== 0).map((c) => ({ ...c, name: c.name.toUpperCase() }));
 
 describe('errors', () => {
   it('has exactly one class per code in the table', () => {
@@ -40,6 +42,8 @@ describe('errors', () => {
     const nn = errorFromCode(-101, '/a');
     expect(nn).toBeInstanceOf(NoNodeError);
     expect(nn.name).toBe('NoNodeError');
+    expect(nn.codeName).toBe('NONODE');
+    expect(errorFromCode(-124).codeName).toBe('SESSIONCLOSEDREQUIRESASLAUTH');
     expect(errorFromCode(-125)).toBeInstanceOf(QuotaExceededError);
     expect(errorFromCode(-127)).toBeInstanceOf(ThrottledOpError);
     expect(errorFromCode(-115)).toBeInstanceOf(AuthFailedError);
