@@ -2,7 +2,14 @@
 // ephemeral-sequential `latch-` node; the first in line leads after checking that the node is
 // owned by its current session.
 import { randomUUID } from 'node:crypto';
-import { BehaviorSubject, distinctUntilChanged, filter, firstValueFrom, type Observable } from 'rxjs';
+import {
+  BehaviorSubject,
+  distinctUntilChanged,
+  filter,
+  firstValueFrom,
+  type Observable,
+  type Subscription,
+} from 'rxjs';
 import { NoNodeError, type SessionState, type ZooKeeperClient } from '../../src/index.js';
 import { SessionLostError } from '../internal/errors.js';
 import { guaranteedDelete } from '../internal/guaranteed-delete.js';
@@ -169,13 +176,28 @@ export class LeaderLatch implements AsyncDisposable {
   async waitForLeadership(opts: WaitOptions = {}): Promise<void> {
     if (this.#state === 'closed') throw new LatchClosedError();
     const signal = combineSignal(opts);
-    const leading = firstValueFrom(this.#leader.pipe(filter(Boolean))).then(
-      () => undefined,
-      () => {
-        throw new LatchClosedError();
-      },
-    );
-    await abortable(leading, signal);
+    signal?.throwIfAborted();
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let subscription: Subscription | undefined;
+      const finish = (err?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        subscription?.unsubscribe();
+        if (err === undefined) resolve();
+        else reject(err);
+      };
+      const onAbort = (): void => finish(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      subscription = this.#leader.subscribe({
+        next: (leading) => {
+          if (leading) finish();
+        },
+        complete: () => finish(new LatchClosedError()),
+      });
+      if (settled) subscription.unsubscribe();
+    });
   }
 
   /**
@@ -276,12 +298,20 @@ export class LeaderLatch implements AsyncDisposable {
 
   /** Resolves when the client is connected; stops the latch when the client is closed. */
   async #untilConnected(): Promise<void> {
-    if (CONNECTED.has(this.#client.state)) return;
-    const state = await abortable(
-      firstValueFrom(this.#client.state$.pipe(filter((s) => CONNECTED.has(s) || s === 'closed'))),
-      this.#stop.signal,
-    );
-    if (state === 'closed') throw new SessionLostError(this.#client.sessionId, 'closed');
+    let state = this.#client.state;
+    if (CONNECTED.has(state)) return;
+    if (state !== 'closed') {
+      state = await abortable(
+        firstValueFrom(this.#client.state$.pipe(filter((s) => CONNECTED.has(s) || s === 'closed'))),
+        this.#stop.signal,
+      );
+    }
+    if (state === 'closed') {
+      // The client is gone for good: so is our node; the latch stops (never leads again).
+      this.#setLeader(false);
+      this.#stop.abort(new LatchClosedError('client closed'));
+      throw this.#stop.signal.reason;
+    }
   }
 
   async #ensureNode(): Promise<ProtectedNode> {
