@@ -1,4 +1,24 @@
-// zk-recipes/testing: real ZooKeeper ensembles and fault injection for tests.
+/**
+ * `zk-recipes/testing`: real ZooKeeper ensembles and fault injection for your tests (what
+ * curator-test is to Curator). Start 1, 3 or 5 servers (plus observers) as local JVMs or Docker
+ * containers, kill, restart, freeze and partition them, delay or cut client links through a
+ * {@link FaultProxy}, and expire sessions. Everything is cleaned up by `close()`, and also when
+ * the test process exits, is interrupted, or crashes.
+ *
+ * @example
+ * ```ts
+ * import { Ensemble, expireSession, waitUntil } from 'zk-recipes/testing';
+ * import { connect } from 'zk-recipes';
+ *
+ * await using ensemble = await Ensemble.start({ size: 3 });
+ * await using client = await connect(ensemble.proxiedConnectString);
+ * ensemble.proxy(0).blackhole();             // cut the client's link to server 0
+ * await ensemble.kill((await ensemble.leader())!);
+ * await ensemble.waitForQuorum();
+ * ```
+ *
+ * @packageDocumentation
+ */
 // Explicit named exports only.
 export { cleanupRegistry } from './cleanup-registry.js';
 export { DEFAULT_ZOOKEEPER_IMAGE, DockerBackend } from './docker-backend.js';

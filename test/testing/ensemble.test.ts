@@ -6,6 +6,7 @@ import {
   Ensemble,
   FourLetterWordTimeoutError,
   fourLetterWord,
+  ServerExitedError,
 } from '../../src/testing/index.js';
 
 function isAlive(pid: number): boolean {
@@ -146,6 +147,16 @@ describe('Ensemble.start validation', () => {
   it('an abort during start-up rejects with the signal reason and tears down what was started', async () => {
     const err = await Ensemble.start({ size: 1, signal: AbortSignal.timeout(300) }).catch((e: unknown) => e);
     expect((err as Error).name).toBe('TimeoutError');
+    expect(cleanupRegistry.trackedPids()).toEqual([]);
+  });
+});
+
+describe('Ensemble start-up failure', () => {
+  it('a server that cannot start rejects with ServerExitedError carrying its log, and leaves nothing', async () => {
+    const err = await Ensemble.start({ size: 1, jvmFlags: ['-Xmx1k'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServerExitedError);
+    expect((err as Error).message).toMatch(/exited with code \d+/);
+    expect((err as Error).message).toMatch(/heap/i);
     expect(cleanupRegistry.trackedPids()).toEqual([]);
   });
 });
