@@ -28,7 +28,12 @@
  * - `childPath(parent, name)`.
  * @module
  */
-import { NoNodeError, SessionExpiredError, type ZooKeeperClient } from '../../src/index.js';
+import {
+  ClientClosedError,
+  NoNodeError,
+  SessionExpiredError,
+  type ZooKeeperClient,
+} from '../../src/index.js';
 import { sleep } from './wait-signal.js';
 import { RecipeError, SessionLostError } from './errors.js';
 import { type DeleteOutcome, guaranteedDelete } from './guaranteed-delete.js';
@@ -170,6 +175,8 @@ async function contend(
       await waitForDelete(client, childPath(basePath, decision.waitFor), { signal, ownerSessionId: owner });
     } catch (err) {
       if (err instanceof SessionLostError && err.reason === 'expired' && !signal?.aborted) return 'restart';
+      if (err instanceof SessionLostError && err.reason === 'closed')
+        throw new ClientClosedError(undefined, { cause: err });
       throw err;
     }
     if (driver.trustSnapshot) {

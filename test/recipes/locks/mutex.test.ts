@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, type ZooKeeperClient } from '../../../src/index.js';
+import { ClientClosedError, InvalidArgumentError, type ZooKeeperClient } from '../../../src/index.js';
 import { LockHandle, Mutex, revokeLock } from '../../../recipes/locks/index.js';
 import { eventually, newClient, zkConnectString } from '../../support/zk.js';
 
@@ -238,6 +238,19 @@ describe('Mutex', () => {
     expect(total).toBe(400);
     expect(await children(client, '/locks/stress')).toEqual([]);
   }, 120_000);
+
+  it('a waiter whose client closes rejects with ClientClosedError; a closed client cannot acquire', async () => {
+    const client = await newClient();
+    const other = await peer(client);
+    const held = await new Mutex(client, '/locks/cl').acquire();
+    const pending = new Mutex(other, '/locks/cl').acquire();
+    await eventually(async () => expect(await children(client, '/locks/cl')).toHaveLength(2));
+    await other.close();
+    await expect(pending).rejects.toBeInstanceOf(ClientClosedError);
+    await expect(new Mutex(other, '/locks/cl').acquire()).rejects.toBeInstanceOf(ClientClosedError);
+    await eventually(async () => expect(await children(client, '/locks/cl')).toEqual([held.nodeName]));
+    await held.release();
+  });
 
   it('rejects bad input with typed errors', async () => {
     const client = await newClient();
