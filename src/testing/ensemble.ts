@@ -78,20 +78,28 @@ export class Ensemble {
       secureClientPort: options.secureClientPort ?? false,
       peerFaults: options.peerFaults ?? false,
     };
-    const backend = await createBackend(options.backend, layout);
-    const proxies: FaultProxy[] = [];
-    const ensemble = new Ensemble(backend, proxies, size, layout.peerFaults);
-    try {
-      for (let i = 0; i < backend.count; i++) {
-        const { host, port } = backend.address(i);
-        proxies.push(await FaultProxy.start({ targetHost: host, targetPort: port }));
+    // Ports are probed free, then bound by the JVMs a moment later; another process on the
+    // machine may take one in between. Such a start is retried on fresh ports.
+    for (let attempt = 1; ; attempt++) {
+      const backend = await createBackend(options.backend, layout);
+      const proxies: FaultProxy[] = [];
+      const ensemble = new Ensemble(backend, proxies, size, layout.peerFaults);
+      try {
+        for (let i = 0; i < backend.count; i++) {
+          const { host, port } = backend.address(i);
+          proxies.push(await FaultProxy.start({ targetHost: host, targetPort: port }));
+        }
+        for (let i = 0; i < backend.count; i++) await backend.start(i);
+        const timeoutMs = options.startTimeoutMs ?? 60_000;
+        await ensemble.waitForQuorum({ timeoutMs, signal: options.signal });
+        return ensemble;
+      } catch (err) {
+        const portTaken = Array.from({ length: backend.count }, (_, i) => backend.logs(i)).some((log) =>
+          /BindException|Address already in use/.test(log),
+        );
+        await ensemble.close();
+        if (!(portTaken && err instanceof ServerExitedError && attempt < 3)) throw err;
       }
-      for (let i = 0; i < backend.count; i++) await backend.start(i);
-      await ensemble.waitForQuorum({ timeoutMs: options.startTimeoutMs ?? 60_000, signal: options.signal });
-      return ensemble;
-    } catch (err) {
-      await ensemble.close();
-      throw err;
     }
   }
 
