@@ -279,8 +279,15 @@ export class SessionEngine {
     if (this.state === 'lost' && !this.#opts.renewSessionOnExpiry) {
       return Promise.reject(new SessionExpiredError({ path: pathOf(req) }));
     }
+    let wire = req;
+    if (opts.watch && 'watch' in req && req.watch && this.#shadowedByPersistent(opts.watch)) {
+      // ZooKeeper before 3.9 (ZOOKEEPER-4466) keeps one watch mode per path and connection: a
+      // one-shot watch would silently turn our persistent watch on this path into a one-shot
+      // one. The persistent watch already brings every event, so arm the one-shot locally only.
+      wire = { ...req, watch: false } as Request;
+    }
     return new Promise<Response>((resolve, reject) => {
-      const p: Packet = { xid: 0, req, done: false, sent: false, resolve, reject };
+      const p: Packet = { xid: 0, req: wire, done: false, sent: false, resolve, reject };
       if (opts.watch) p.watch = opts.watch;
       const timeoutMs = opts.timeoutMs ?? this.#opts.requestTimeoutMs;
       if (timeoutMs > 0) p.timer = setTimeout(this.#onPacketTimeout, timeoutMs, p, timeoutMs);
@@ -325,6 +332,35 @@ export class SessionEngine {
       }
     }
     wm.remove(path, kinds, listener);
+    if (type === 'persistent' && !opts.local) this.#rearmShadowed(path);
+  }
+
+  /** True when a persistent watch on the same path already delivers this one-shot's events. */
+  #shadowedByPersistent(w: WatchRegistration): boolean {
+    const wm = this.#watches;
+    if (w.kind === 'child') return wm.has('persistent', w.path);
+    if (w.kind === 'data' || w.kind === 'exist') {
+      return wm.has('persistent', w.path) || wm.has('persistent-recursive', w.path);
+    }
+    return false;
+  }
+
+  /** After a persistent watch went away, arms on the server the one-shots it was standing in for. */
+  #rearmShadowed(path: string): void {
+    const wm = this.#watches;
+    const quiet = (err: unknown): void =>
+      this.#logger.warn('could not re-arm a one-shot watch', { path, err });
+    const persistent = wm.has('persistent', path);
+    if (
+      !persistent &&
+      !wm.has('persistent-recursive', path) &&
+      (wm.has('data', path) || wm.has('exist', path))
+    ) {
+      this.request({ op: 'exists', path, watch: true }).catch(quiet);
+    }
+    if (!persistent && wm.has('child', path)) {
+      this.request({ op: 'getChildren', path, watch: true }).catch(quiet);
+    }
   }
 
   /** Closes the session (closeSession, then the socket). Idempotent. */

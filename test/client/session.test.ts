@@ -307,3 +307,33 @@ describe('connection faults (through proxies)', () => {
     await expect(client.getData('/missing')).rejects.toBeInstanceOf(NoNodeError);
   });
 });
+
+describe('persistent and one-shot watches on one path', () => {
+  it('a one-shot watch does not turn a persistent watch on the same path into a one-shot (ZOOKEEPER-4466)', async () => {
+    const client = await newClient();
+    await client.create('/p', 'v0');
+    const persistent = recordEvents();
+    const handle = await client.addWatch('/p', persistent.listener);
+    const oneShot = recordEvents();
+    const childOnce = recordEvents();
+    await client.getData('/p', { watch: oneShot.listener });
+    await client.getChildren('/p', { watch: childOnce.listener });
+    for (let i = 1; i <= 3; i++) await client.setData('/p', `v${i}`);
+    await client.create('/p/kid');
+    for (let i = 0; i < 4; i++) await persistent.next();
+    expect(persistent.events.map((e) => e.type)).toEqual([
+      'data-changed',
+      'data-changed',
+      'data-changed',
+      'children-changed',
+    ]);
+    expect(oneShot.events).toEqual([{ type: 'data-changed', path: '/p' }]);
+    expect(childOnce.events).toEqual([{ type: 'children-changed', path: '/p' }]);
+    // once the persistent watch is gone, a pending one-shot is armed on the server again
+    const later = recordEvents();
+    await client.getData('/p', { watch: later.listener });
+    await handle.remove();
+    await client.setData('/p', 'v4');
+    expect(await later.next()).toEqual({ type: 'data-changed', path: '/p' });
+  });
+});

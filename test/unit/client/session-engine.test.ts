@@ -493,4 +493,70 @@ describe('SessionEngine auth, read-only, close', () => {
     await engine.close();
     await expect(p).rejects.toBeInstanceOf(ClientClosedError);
   });
+
+  it('arms a one-shot watch only locally when a persistent watch covers its path', async () => {
+    const zk = new FakeZk();
+    const { engine } = makeEngine(zk);
+    const c = await zk.conn(0);
+    c.handshake();
+    await engine.waitForConnection();
+    const per: RawWatchEvent[] = [];
+    const once: RawWatchEvent[] = [];
+    const add = engine.request(
+      { op: 'addWatch', path: '/p', mode: 0 },
+      { watch: { kind: 'persistent', path: '/p', listener: (e) => per.push(e) } },
+    );
+    const a = await c.waitRequest('addWatch');
+    c.reply(a.xid, { op: 'empty' });
+    await add;
+    const get = engine.request(
+      { op: 'getData', path: '/p', watch: true },
+      { watch: { kind: 'data', path: '/p', listener: (e) => once.push(e) } },
+    );
+    const g = await c.waitRequest('getData');
+    expect(g.req).toMatchObject({ op: 'getData', path: '/p', watch: false });
+    c.reply(g.xid, { op: 'getData', data: Buffer.alloc(0), stat: STAT });
+    await get;
+    c.notify(3, '/p');
+    c.notify(3, '/p');
+    await until(() => per.length === 2);
+    expect(once).toEqual([{ type: 'data-changed', path: '/p' }]);
+  });
+
+  it('tracks lastZxidSeen from replies and 3.9 notifications, never from -1', async () => {
+    const zk = new FakeZk();
+    const { engine } = makeEngine(zk);
+    const c = await zk.conn(0);
+    c.handshake();
+    await engine.waitForConnection();
+    const p = engine.request({ op: 'sync', path: '/' });
+    const r = await c.waitRequest('sync');
+    c.reply(r.xid, { op: 'sync', path: '/' }, 0, 100n);
+    await p;
+    c.notify(1, '/x', -1n);
+    await new Promise((res) => setTimeout(res, 10));
+    expect(engine.lastZxidSeen).toBe(100n);
+    c.notify(1, '/x', 150n);
+    await until(() => engine.lastZxidSeen === 150n);
+    expect(engine.stats().watchEvents).toBe(2);
+  });
+
+  it('rejects a user addAuth with AuthFailedError without closing the client', async () => {
+    const zk = new FakeZk();
+    const { engine } = makeEngine(zk);
+    const c = await zk.conn(0);
+    c.handshake({ sessionId: 3n });
+    await engine.waitForConnection();
+    const auth = engine.request({ op: 'auth', type: 0, scheme: 'bogus', auth: Buffer.from('x') });
+    await c.waitRequest('auth');
+    c.reply(-4, undefined, -115);
+    c.cut();
+    await expect(auth).rejects.toBeInstanceOf(AuthFailedError);
+    const c2 = await zk.conn(1);
+    expect(c2.frames[0]).toMatchObject({ req: { sessionId: 3n } });
+    c2.handshake({ sessionId: 3n });
+    await until(() => engine.state === 'reconnected');
+    await new Promise((res) => setTimeout(res, 20));
+    expect(c2.requests).toEqual([]);
+  });
 });
