@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Mutex } from '../recipes/locks/index.js';
 import { connect, type ZooKeeperClient } from '../src/index.js';
 import { nzcAcquire, nzcRelease } from './baseline/locks.js';
-import type { BenchContext, BenchResult } from './bench-result.js';
+import { advantage, type BenchContext, type BenchResult } from './bench-result.js';
 import { closeNzc, connectNzc } from './baseline/nzc.js';
 import { nowMs, percentile } from './stats.js';
 
@@ -142,7 +142,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const connectString = process.argv[2] ?? '127.0.0.1:21811,127.0.0.1:21812,127.0.0.1:21813';
   for (const r of await run({ connectString })) {
     console.log(
-      `${r.name}: ours ${r.ours.toFixed(0)} ${r.unit}, baseline ${r.baseline.toFixed(0)} ${r.unit}, ${(r.ours / r.baseline).toFixed(2)}x`,
+      `${r.name}: ours ${r.ours.toFixed(2)} ${r.unit}, baseline ${r.baseline.toFixed(2)} ${r.unit}, ${advantage(r).toFixed(2)}x`,
     );
   }
 }
