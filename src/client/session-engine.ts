@@ -379,7 +379,12 @@ export class SessionEngine {
 
   #send(conn: Connection, p: Packet): void {
     if (p.xid === 0) p.xid = p.req.op === 'auth' ? -4 : this.#nextXid();
-    conn.send(p);
+    try {
+      conn.send(p);
+    } catch (err) {
+      // an unencodable request fails alone; it must never take the connection down
+      this.#reject(p, err instanceof Error ? err : new InvalidArgumentError(String(err)));
+    }
   }
 
   readonly #onPacketTimeout = (p: Packet, timeoutMs: number): void => {

@@ -559,4 +559,24 @@ describe('SessionEngine auth, read-only, close', () => {
     await new Promise((res) => setTimeout(res, 20));
     expect(c2.requests).toEqual([]);
   });
+
+  it('fails an unencodable request alone, without touching the connection', async () => {
+    const zk = new FakeZk();
+    const { engine } = makeEngine(zk);
+    const queuedBad = engine.request({ op: 'nonsense' } as unknown as Parameters<
+      SessionEngine['request']
+    >[0]);
+    const queuedGood = engine.request({ op: 'sync', path: '/q' });
+    const c = await zk.conn(0);
+    c.handshake();
+    await expect(queuedBad).rejects.toThrow();
+    const s = await c.waitRequest('sync');
+    c.reply(s.xid, { op: 'sync', path: '/q' });
+    await expect(queuedGood).resolves.toEqual({ op: 'sync', path: '/q' });
+    await expect(
+      engine.request({ op: 'nonsense' } as unknown as Parameters<SessionEngine['request']>[0]),
+    ).rejects.toThrow();
+    expect(engine.state).toBe('connected');
+    expect(zk.conns).toHaveLength(1);
+  });
 });
