@@ -168,6 +168,15 @@ describe('Mutex', () => {
     expect(await revokeLock(other, held.path)).toBe(false);
   });
 
+  it('sees a revocation written before it subscribed; reenter() after release throws', async () => {
+    const client = await newClient();
+    const held = await new Mutex(client, '/locks/rv2').acquire();
+    expect(await revokeLock(client, held.path)).toBe(true);
+    await new Promise<void>((resolve) => held.revocationRequested$.subscribe(() => resolve()));
+    await held.release();
+    expect(() => held.reenter()).toThrow(TypeError);
+  });
+
   it('queues with plain Curator-style lock- nodes on the same path', async () => {
     const client = await newClient();
     const foreign = await client.create('/locks/mix/lock-', 'curator', {
