@@ -8,10 +8,10 @@ import {
   UnimplementedError,
   type WatchEvent,
   type ZooKeeperClient,
-  ZooKeeperError,
 } from '../../src/index.js';
 import type { CachedNode, TreeCacheEvent, WatchMode } from './cache-types.js';
-import { isTransientCacheError, joinPath, parentPath } from './cache-paths.js';
+import { isTransientCacheError, joinPath } from './cache-paths.js';
+import { TreeState } from './tree-state.js';
 
 /** Options of the internal {@link TreeSync} engine. */
 export interface TreeSyncOptions {
@@ -22,13 +22,17 @@ export interface TreeSyncOptions {
   maxInFlight: number;
 }
 
-interface Entry extends CachedNode {
-  /** Issue number of the read whose answer this is (later reads win). */
-  readonly seq: number;
-}
-
 /**
  * The engine behind `NodeCache`, `watchData`, `ChildrenCache` and `TreeCache` (internal).
+ *
+ * @example
+ * ```ts
+ * const sync = new TreeSync(client, '/app', { maxDepth: Infinity, watchMode: 'auto', maxInFlight: 256 });
+ * sync.events$.subscribe((e) => console.log(e.type));
+ * sync.start();
+ * // ...
+ * await sync.stop();
+ * ```
  *
  * Algorithm:
  * - Arm first, read second: a persistent (recursive when `maxDepth > 0`) watch on the root is
@@ -51,9 +55,7 @@ interface Entry extends CachedNode {
 export class TreeSync {
   /** Every change, in order; completes on `stop()` or when the client closes. */
   readonly events$ = new Subject<TreeCacheEvent>();
-  private readonly nodes = new Map<string, Entry>();
-  private readonly kids = new Map<string, Set<string>>();
-  private readonly tombstones = new Map<string, number>();
+  private readonly state: TreeState;
   private readonly waiters: (() => void)[] = [];
   private readonly stopCtl = new AbortController();
   private readonly rootPrefix: string;
@@ -69,8 +71,7 @@ export class TreeSync {
   private initializedFlag = false;
   private finished = false;
   private multiRead = true;
-  private bytesSeen = 0;
-  private nodesSeen = 0;
+  private batchFailures = 0;
 
   constructor(
     private readonly client: ZooKeeperClient,
@@ -79,6 +80,9 @@ export class TreeSync {
   ) {
     this.mode = options.watchMode === 'one-shot' ? 'one-shot' : 'persistent';
     this.rootPrefix = root === '/' ? '/' : `${root}/`;
+    this.state = new TreeState(root, (e) => {
+      if (!this.stopped) this.events$.next(e);
+    });
   }
 
   /** True once the first full read completed. */
@@ -93,15 +97,12 @@ export class TreeSync {
 
   /** The cached node at `path`, if any. */
   get(path: string): CachedNode | undefined {
-    const e = this.nodes.get(path);
-    return e ? { data: e.data, stat: e.stat } : undefined;
+    return this.state.get(path);
   }
 
   /** A copy of the cache (path → node), safe to keep. */
   snapshot(): Map<string, CachedNode> {
-    const out = new Map<string, CachedNode>();
-    for (const [path, e] of this.nodes) out.set(path, { data: e.data, stat: e.stat });
-    return out;
+    return this.state.snapshot();
   }
 
   /** Starts watching and the first full read. */
@@ -121,7 +122,7 @@ export class TreeSync {
     if (this.stopCtl.signal.aborted) return;
     this.stopCtl.abort();
     this.stateSub?.unsubscribe();
-    const paths = this.mode === 'one-shot' ? [this.root, ...this.nodes.keys()] : [];
+    const paths = this.mode === 'one-shot' ? [this.root, ...this.state.paths()] : [];
     const watch = this.watch;
     this.watch = null;
     this.finish();
@@ -181,7 +182,7 @@ export class TreeSync {
           await this.walkFrom(this.root, epoch);
           if (this.stopped) return;
           if (this.syncWanted) continue;
-          this.sweep(startSeq);
+          this.state.sweep(startSeq);
           this.events$.next({ type: this.initializedFlag ? 'resynced' : 'initialized' });
           this.initializedFlag = true;
           attempt = 0;
@@ -276,7 +277,7 @@ export class TreeSync {
 
   /** Siblings per multiRead: 64, fewer when nodes carry much data (keeps replies ~256 KiB). */
   private batchSize(): number {
-    const avg = this.bytesSeen / Math.max(1, this.nodesSeen);
+    const avg = this.state.averageDataBytes();
     return Math.max(1, Math.min(64, Math.floor((256 * 1024) / (avg + 256))));
   }
 
@@ -293,6 +294,7 @@ export class TreeSync {
     try {
       return await this.limited(async (seq) => {
         const results = await this.client.multiRead(ops);
+        this.batchFailures = 0;
         const out: (string[] | null)[] = [];
         const step = listKids ? 2 : 1;
         for (let i = 0; i < paths.length; i++) {
@@ -300,10 +302,10 @@ export class TreeSync {
           const data = results[i * step];
           const kids = listKids ? results[i * step + 1] : undefined;
           if (data?.type === 'getData') {
-            this.applyData(path, data.data, data.stat, seq);
+            this.apply(path, data.data, data.stat, seq);
             out.push(kids?.type === 'getChildren' ? kids.children : []);
           } else if (data?.type === 'error' && data.error instanceof NoNodeError) {
-            this.applyGone(path, seq);
+            this.gone(path, seq);
             out.push(null);
           } else {
             throw data?.type === 'error' ? data.error : new Error(`multiRead gave no answer for ${path}`);
@@ -312,23 +314,15 @@ export class TreeSync {
         return out;
       });
     } catch (err) {
-      if (
-        err instanceof UnimplementedError ||
-        !(err instanceof ZooKeeperError || isTransientCacheError(err))
-      ) {
-        // 3.5 servers, or a reply the client could not take (e.g. too large): read one by one
-        this.multiRead = false;
-        if (err instanceof UnimplementedError) return null;
+      if (err instanceof UnimplementedError) {
+        this.multiRead = false; // ZooKeeper 3.5: read one by one from now on
+        return null;
       }
+      // A reply too large for the client ends the connection: after two batches lost that way
+      // in a row, this cache stops batching (the resync that follows reads one by one).
+      if (isTransientCacheError(err) && ++this.batchFailures >= 2) this.multiRead = false;
       throw err;
     }
-  }
-
-  /** Removes every cached path that the sync started at `startSeq` did not read. */
-  private sweep(startSeq: number): void {
-    const stale: string[] = [];
-    for (const [path, e] of this.nodes) if (e.seq < startSeq) stale.push(path);
-    for (const path of stale) this.removeSubtree(path);
   }
 
   // ---- reads ------------------------------------------------------------------------------------
@@ -342,11 +336,11 @@ export class TreeSync {
     const stat = await this.limited(async (seq) => {
       try {
         const r = await this.client.getData(path, this.watchOpt());
-        this.applyData(path, r.data, r.stat, seq);
+        this.apply(path, r.data, r.stat, seq);
         return r.stat;
       } catch (err) {
         if (!(err instanceof NoNodeError)) throw err;
-        this.applyGone(path, seq);
+        this.gone(path, seq);
         return null;
       }
     });
@@ -365,7 +359,7 @@ export class TreeSync {
         return await this.client.getChildren(path, this.watchOpt());
       } catch (err) {
         if (!(err instanceof NoNodeError)) throw err;
-        this.applyGone(path, seq);
+        this.gone(path, seq);
         return null;
       }
     });
@@ -384,7 +378,7 @@ export class TreeSync {
     } finally {
       const next = this.waiters.shift();
       if (next) next();
-      else if (--this.inFlight === 0) this.tombstones.clear();
+      else if (--this.inFlight === 0) this.state.clearTombstones();
     }
   }
 
@@ -417,7 +411,7 @@ export class TreeSync {
       if (this.mode !== 'one-shot' || this.depthOf(path) >= this.options.maxDepth) return;
       const names = await this.listChildren(path);
       if (!names) return;
-      const known = this.kids.get(path);
+      const known = this.state.childrenOf(path);
       const fresh = names.map((n) => joinPath(path, n)).filter((p) => !known?.has(p));
       const epoch = this.walkEpoch;
       await Promise.all(fresh.map((p) => this.walkFrom(p, epoch)));
@@ -437,63 +431,12 @@ export class TreeSync {
     else this.fail(err);
   }
 
-  // ---- applying answers ---------------------------------------------------------------------
-
-  private applyData(path: string, data: Buffer, stat: Stat, seq: number): void {
-    if (this.stopped) return;
-    const prev = this.nodes.get(path);
-    if ((prev && prev.seq > seq) || this.blocked(path, seq)) return;
-    if (prev && prev.stat.czxid !== stat.czxid) {
-      this.removeSubtree(path);
-      this.applyData(path, data, stat, seq);
-      return;
-    }
-    this.nodes.set(path, { data, stat, seq });
-    this.bytesSeen += data.length;
-    this.nodesSeen++;
-    if (!prev) {
-      if (path !== this.root) {
-        const parent = parentPath(path);
-        const set = this.kids.get(parent);
-        if (set) set.add(path);
-        else this.kids.set(parent, new Set([path]));
-      }
-      this.events$.next({ type: 'added', path, data, stat });
-    } else if (prev.stat.mzxid !== stat.mzxid) {
-      this.events$.next({ type: 'updated', path, data, stat });
-    }
+  private apply(path: string, data: Buffer, stat: Stat, seq: number): void {
+    if (!this.stopped) this.state.applyData(path, data, stat, seq);
   }
 
-  private applyGone(path: string, seq: number): void {
-    if (this.stopped) return;
-    const prev = this.nodes.get(path);
-    if (prev && prev.seq > seq) return;
-    const t = this.tombstones.get(path);
-    if (t === undefined || t < seq) this.tombstones.set(path, seq);
-    if (prev) this.removeSubtree(path);
-  }
-
-  /** True when a later "gone" answer for the path or an ancestor has been applied. */
-  private blocked(path: string, seq: number): boolean {
-    if (this.tombstones.size === 0) return false;
-    let p = path;
-    for (;;) {
-      const t = this.tombstones.get(p);
-      if (t !== undefined && t > seq) return true;
-      if (p === this.root || p === '/') return false;
-      p = parentPath(p);
-    }
-  }
-
-  private removeSubtree(path: string): void {
-    const children = this.kids.get(path);
-    if (children) for (const child of [...children]) this.removeSubtree(child);
-    this.kids.delete(path);
-    const e = this.nodes.get(path);
-    if (!e) return;
-    this.nodes.delete(path);
-    if (path !== this.root) this.kids.get(parentPath(path))?.delete(path);
-    this.events$.next({ type: 'removed', path, data: e.data, stat: e.stat });
+  private gone(path: string, seq: number): void {
+    if (!this.stopped) this.state.applyGone(path, seq);
   }
 
   private inScope(path: string): boolean {
