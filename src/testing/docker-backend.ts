@@ -6,7 +6,15 @@ import type { EnsembleLayout, ServerAddress, ServerBackend, ServerProcessState }
 
 const run = promisify(execFile);
 
-/** The official image the docker backend runs (override with `ZK_DOCKER_IMAGE`). */
+/**
+ * The official image the docker backend runs (override with `ZK_DOCKER_IMAGE`).
+ *
+ * @example
+ * ```ts
+ * // ZK_DOCKER_IMAGE=zookeeper:3.9 npm test   runs the docker backend on another version
+ * console.log(process.env.ZK_DOCKER_IMAGE ?? DEFAULT_ZOOKEEPER_IMAGE);
+ * ```
+ */
 export const DEFAULT_ZOOKEEPER_IMAGE = 'zookeeper:3.8';
 
 interface DockerServer {

@@ -1,7 +1,14 @@
 import type { ServerProcessState } from './server-backend.js';
 import type { ServerRole } from './server-role.js';
 
-/** Options of {@link Ensemble.start}. */
+/**
+ * Options of {@link Ensemble.start}.
+ *
+ * @example
+ * ```ts
+ * const ensemble = await Ensemble.start({ size: 3, observers: 1, tickTimeMs: 200, serverConfig: { maxClientCnxns: '100' } });
+ * ```
+ */
 export interface EnsembleOptions {
   /** Voting members: 1 (standalone), 3 or 5. Default 3. */
   size?: 1 | 3 | 5;
@@ -11,7 +18,7 @@ export interface EnsembleOptions {
   backend?: 'process' | 'docker';
   /** Extra zoo.cfg entries; they override the kit's defaults. */
   serverConfig?: Record<string, string>;
-  /** ZooKeeper tick; session timeouts are 2–20 ticks long. Default 250. */
+  /** ZooKeeper tick; the server grants session timeouts from 2 ticks (min 400 ms) to 60 s. Default 250. */
   tickTimeMs?: number;
   /** Extra JVM flags, appended to the lean defaults (`-Xmx256m -XX:+UseSerialGC …`). */
   jvmFlags?: string[];
@@ -32,14 +39,28 @@ export interface EnsembleOptions {
   signal?: AbortSignal;
 }
 
-/** Options of the waits ({@link Ensemble.waitForQuorum}, {@link Ensemble.waitForRole}, {@link Ensemble.restart}). */
+/**
+ * Options of the waits ({@link Ensemble.waitForQuorum}, {@link Ensemble.waitForRole}, {@link Ensemble.restart}).
+ *
+ * @example
+ * ```ts
+ * await ensemble.waitForQuorum({ timeoutMs: 20_000, signal: AbortSignal.timeout(30_000) });
+ * ```
+ */
 export interface WaitOptions {
   /** Default 30 000. */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
 
-/** One server of an {@link Ensemble}, as the kit sees it (no network round trip). */
+/**
+ * One server of an {@link Ensemble}, as the kit sees it (no network round trip).
+ *
+ * @example
+ * ```ts
+ * const pids = ensemble.servers.filter((s) => s.state === 'running').map((s) => s.pid);
+ * ```
+ */
 export interface ServerInfo {
   /** Index in the ensemble (0-based), the argument of `stop(i)`, `kill(i)`… */
   index: number;
@@ -56,7 +77,14 @@ export interface ServerInfo {
   pid: number | undefined;
 }
 
-/** A {@link ServerInfo} plus the role the server reports through `srvr`. */
+/**
+ * A {@link ServerInfo} plus the role the server reports through `srvr`.
+ *
+ * @example
+ * ```ts
+ * const followers = (await ensemble.status()).filter((s) => s.role === 'follower');
+ * ```
+ */
 export interface ServerStatus extends ServerInfo {
   role: ServerRole;
 }

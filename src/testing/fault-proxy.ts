@@ -1,9 +1,23 @@
 import { createServer, type Server, type Socket, connect } from 'node:net';
 
-/** One direction of a proxied connection. */
+/**
+ * One direction of a proxied connection.
+ *
+ * @example
+ * ```ts
+ * ensemble.proxy(0).cut('server-to-client'); // requests arrive, answers never do
+ * ```
+ */
 export type ProxyDirection = 'client-to-server' | 'server-to-client';
 
-/** Options of {@link FaultProxy.start}. */
+/**
+ * Options of {@link FaultProxy.start}.
+ *
+ * @example
+ * ```ts
+ * const proxy = await FaultProxy.start({ targetHost: '127.0.0.1', targetPort: 2181, port: 12181 });
+ * ```
+ */
 export interface FaultProxyOptions {
   /** Where to forward to. */
   targetHost: string;

@@ -4,6 +4,12 @@ import { FourLetterWordTimeoutError } from './errors.js';
 /**
  * The four-letter-word admin commands of ZooKeeper 3.5–3.9. Servers started by the kit allow all
  * of them (`4lw.commands.whitelist=*`).
+ *
+ * @example
+ * ```ts
+ * const word: FourLetterWord = 'mntr';
+ * const metrics = await ensemble.fourLetterWord(0, word);
+ * ```
  */
 export type FourLetterWord =
   | 'conf'
@@ -24,7 +30,14 @@ export type FourLetterWord =
   | 'wchs'
   | 'dirs';
 
-/** Options of {@link fourLetterWord}. */
+/**
+ * Options of {@link fourLetterWord}.
+ *
+ * @example
+ * ```ts
+ * await fourLetterWord('127.0.0.1', 2181, 'ruok', { timeoutMs: 500, signal });
+ * ```
+ */
 export interface FourLetterWordOptions {
   /** Give up (reject with {@link FourLetterWordTimeoutError}) after this many ms. Default 2000. */
   timeoutMs?: number;

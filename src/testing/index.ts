@@ -43,7 +43,7 @@ export { type FourLetterWord, type FourLetterWordOptions, fourLetterWord } from 
 export { freePort } from './free-port.js';
 export { PeerMesh, type PeerPorts } from './peer-mesh.js';
 export { DEFAULT_JVM_FLAGS, ProcessBackend } from './process-backend.js';
-export type { EnsembleLayout, ServerAddress, ServerProcessState } from './server-backend.js';
+export type { EnsembleLayout, ServerAddress, ServerBackend, ServerProcessState } from './server-backend.js';
 export { readServerRole, type ServerRole } from './server-role.js';
 export { scaledMs } from './timing.js';
 export { createTlsMaterial, type TlsMaterial } from './tls-material.js';

@@ -1,6 +1,13 @@
 import { FaultProxy } from './fault-proxy.js';
 
-/** The real quorum and election ports of one server. */
+/**
+ * The real quorum and election ports of one server.
+ *
+ * @example
+ * ```ts
+ * const { quorum, election } = mesh.ports(0, 1);
+ * ```
+ */
 export interface PeerPorts {
   quorum: number;
   election: number;

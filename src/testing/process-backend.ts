@@ -14,7 +14,15 @@ import { type ZooCfgPeer, zooCfg } from './zoo-cfg.js';
 const HOST = '127.0.0.1';
 const STOP_GRACE_MS = 5_000;
 
-/** JVM flags lean enough for a 2-core machine running several servers. */
+/**
+ * JVM flags lean enough for a 2-core machine running several servers.
+ *
+ * @example
+ * ```ts
+ * // extra flags are appended, so later ones win:
+ * await Ensemble.start({ jvmFlags: ['-Xmx512m'] });
+ * ```
+ */
 export const DEFAULT_JVM_FLAGS: readonly string[] = [
   '-Xmx256m',
   '-XX:+UseSerialGC',

@@ -1,14 +1,37 @@
-/** Where one server of an ensemble listens. */
+/**
+ * Where one server of an ensemble listens.
+ *
+ * @example
+ * ```ts
+ * const { host, port } = ensemble.servers[0]!;
+ * ```
+ */
 export interface ServerAddress {
   host: string;
   /** Client port, reachable from this process. */
   port: number;
 }
 
-/** How a backend sees one server: running, paused (frozen), or not running. */
+/**
+ * How a backend sees one server: running, paused (frozen), or not running.
+ *
+ * @example
+ * ```ts
+ * if (ensemble.servers[1]!.state === 'paused') await ensemble.resume(1);
+ * ```
+ */
 export type ServerProcessState = 'running' | 'paused' | 'stopped';
 
-/** The shape of an ensemble every backend builds: voters, observers and their settings. */
+/**
+ * The shape of an ensemble every backend builds: voters, observers and their settings.
+ *
+ * @example
+ * ```ts
+ * const layout: EnsembleLayout = { size: 3, observers: 0, tickTimeMs: 250, serverConfig: {}, jvmFlags: [],
+ *   secureClientPort: false, peerFaults: false };
+ * const backend = await ProcessBackend.create(layout);
+ * ```
+ */
 export interface EnsembleLayout {
   /** Voting members. */
   size: number;
@@ -28,7 +51,14 @@ export interface EnsembleLayout {
 /**
  * What the {@link Ensemble} needs from a way of running ZooKeeper servers (local JVMs or
  * containers). Servers are addressed by index, 0-based; server index `i` has `myid` `i + 1`.
- * @internal
+ * Implemented by {@link ProcessBackend} and {@link DockerBackend}.
+ *
+ * @example
+ * ```ts
+ * const backend: ServerBackend = await ProcessBackend.create(layout);
+ * await backend.start(0);
+ * console.log(backend.address(0), backend.state(0));
+ * ```
  */
 export interface ServerBackend {
   readonly kind: 'process' | 'docker';

@@ -3,6 +3,12 @@ import { fourLetterWord } from './four-letter-words.js';
 /**
  * What `srvr` says about a server: its mode, or `'not-serving'` when it runs but has no quorum
  * (or is still loading), or `'down'` when it does not answer at all.
+ *
+ * @example
+ * ```ts
+ * const role: ServerRole = await ensemble.role(0);
+ * if (role === 'read-only') console.log('server 0 lost its quorum');
+ * ```
  */
 export type ServerRole =
   | 'leader'

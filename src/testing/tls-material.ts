@@ -3,7 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** A self-signed server certificate for `127.0.0.1`/`localhost`, as a Java keystore and as PEM. */
+/**
+ * A self-signed server certificate for `127.0.0.1`/`localhost`, as a Java keystore and as PEM.
+ *
+ * @example
+ * ```ts
+ * const { caPem } = createTlsMaterial(dir, '/usr/bin/java');
+ * await connect(secureConnectString, { tls: { ca: caPem } });
+ * ```
+ */
 export interface TlsMaterial {
   /** PKCS12 keystore holding the key and certificate (also used as the servers' trust store). */
   keyStorePath: string;

@@ -2,7 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WaitTimeoutError } from './errors.js';
 import { scaledMs } from './timing.js';
 
-/** Options of {@link waitUntil}. */
+/**
+ * Options of {@link waitUntil}.
+ *
+ * @example
+ * ```ts
+ * await waitUntil(() => latch.hasLeadership, { timeoutMs: 5_000, intervalMs: 50, message: 'leadership' });
+ * ```
+ */
 export interface WaitUntilOptions {
   /** Give up after this many ms (scaled by `ZK_TIMING_MULTIPLE`). Default 10 000. */
   timeoutMs?: number;

@@ -2,7 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-/** A local ZooKeeper installation the process backend can start servers from. */
+/**
+ * A local ZooKeeper installation the process backend can start servers from.
+ *
+ * @example
+ * ```ts
+ * const install = findZooKeeperInstall();
+ * if (install) console.log(install.source, install.javaPath);
+ * ```
+ */
 export interface ZooKeeperInstall {
   /** Where it was found. */
   source: 'ZOOKEEPER_HOME' | 'debian';
