@@ -13,7 +13,7 @@
  * ```
  */
 export interface ClientStats {
-  /** User requests sent to a server (not pings, auth or setWatches). */
+  /** User requests issued, including those that failed before reaching a server (not pings, auth replay or setWatches). */
   requests: number;
   /** User requests that failed, for any reason (server error code, connection loss, timeout, abort). */
   errors: number;

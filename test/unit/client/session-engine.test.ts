@@ -579,4 +579,39 @@ describe('SessionEngine auth, read-only, close', () => {
     expect(engine.state).toBe('connected');
     expect(zk.conns).toHaveLength(1);
   });
+
+  it('leaves a read-only server for one that answers isro with rw', async () => {
+    const { createServer } = await import('node:net');
+    const rw = createServer((sock) => {
+      sock.once('data', (d) => {
+        sock.end(d.toString() === 'isro' ? 'rw' : '');
+      });
+    });
+    await new Promise<void>((r) => rw.listen(0, '127.0.0.1', () => r()));
+    const port = (rw.address() as { port: number }).port;
+    try {
+      const zk = new FakeZk();
+      const { engine, states } = makeEngine(zk, {
+        canBeReadOnly: true,
+        rwProbeIntervalMs: 10,
+        hosts: [
+          { host: 'ro', port: 1 },
+          { host: '127.0.0.1', port },
+        ],
+      });
+      const c = await zk.conn(0);
+      expect(c.host).toEqual({ host: 'ro', port: 1 });
+      c.handshake({ sessionId: 0x10n, readOnly: true });
+      await until(() => engine.state === 'read-only');
+      const c2 = await zk.conn(1);
+      expect(c.destroyedByClient).toBe(true);
+      expect(c2.host).toEqual({ host: '127.0.0.1', port });
+      expect(c2.frames[0]).toMatchObject({ req: { sessionId: 0n, readOnly: true } });
+      c2.handshake({ sessionId: 0x20n });
+      await until(() => engine.state === 'connected');
+      expect(states).toEqual(['connecting', 'read-only', 'suspended', 'connected']);
+    } finally {
+      await new Promise((r) => rw.close(r));
+    }
+  });
 });
