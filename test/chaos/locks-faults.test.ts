@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SessionLostError } from '../../recipes/internal/errors.js';
 import { protectedCreate } from '../../recipes/internal/protected-create.js';
-import { type LockHandle, Mutex, Semaphore } from '../../recipes/locks/index.js';
+import { type LockHandle, Mutex, ReadWriteLock, Semaphore } from '../../recipes/locks/index.js';
 import { connect, type SessionState, type ZooKeeperClient } from '../../src/index.js';
 import { expireSession } from '../../src/testing/expire-session.js';
 import { Ensemble } from '../../src/testing/index.js';
@@ -53,6 +53,31 @@ function nextState(c: ZooKeeperClient, wanted: SessionState): Promise<void> {
         resolve();
       }
     });
+  });
+}
+
+/**
+ * The same client, except that the first `create` whose path contains `marker` cuts the link's
+ * server-to-client direction just before the request goes out: the server applies the create,
+ * the reply is lost.
+ */
+function cuttingCreate(c: ZooKeeperClient, marker: string, cut: () => void): ZooKeeperClient {
+  let armed = true;
+  return new Proxy(c, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      if (prop === 'create') {
+        return (path: string, ...rest: unknown[]) => {
+          if (armed && path.includes(marker)) {
+            armed = false;
+            cut();
+          }
+          return (value as (...a: unknown[]) => unknown).call(target, path, ...rest);
+        };
+      }
+      return (value as (...a: unknown[]) => unknown).bind(target);
+    },
   });
 }
 
@@ -163,6 +188,46 @@ describe('locks under faults', () => {
     // and the lock is free for others
     const again = await new Mutex(observer, path).acquire({ timeoutMs: 5_000 });
     await again.release();
+  }, 60_000);
+
+  it('a semaphore lease create whose reply is lost leaves no orphan', async () => {
+    const path = base();
+    const proxy = ensemble.proxy(0);
+    const raw = await client(proxy.connectString, 4000);
+    const observer = await client(ensemble.connectString);
+    await observer.create(`${path}/leases`, '', { mode: 'container', createParents: true });
+    const suspended = nextState(raw, 'suspended');
+    const c = cuttingCreate(raw, '/leases/', () => proxy.cut('server-to-client'));
+    const pending = new Semaphore(c, path, { maxLeases: 2 }).acquire({ timeoutMs: 30_000 });
+    // the server created the lease node; the client does not know its name yet
+    await eventually(async () => expect(await children(observer, `${path}/leases`)).toHaveLength(1));
+    await suspended;
+    proxy.heal();
+    const lease = await pending;
+    expect(await children(observer, `${path}/leases`)).toEqual([lease.nodeName]);
+    await lease.release();
+    expect(await children(observer, `${path}/leases`)).toEqual([]);
+    await eventually(async () => expect(await children(observer, `${path}/locks`)).toEqual([]));
+  }, 60_000);
+
+  it('a write-lock create whose reply is lost leaves no orphan and blocks no reader', async () => {
+    const path = base();
+    const proxy = ensemble.proxy(1);
+    const raw = await client(proxy.connectString, 4000);
+    const observer = await client(ensemble.connectString);
+    await observer.create(path, '', { mode: 'container', createParents: true });
+    const suspended = nextState(raw, 'suspended');
+    const c = cuttingCreate(raw, '__WRIT__', () => proxy.cut('server-to-client'));
+    const pending = new ReadWriteLock(c, path).writeLock.acquire({ timeoutMs: 30_000 });
+    await eventually(async () => expect(await children(observer, path)).toHaveLength(1));
+    await suspended;
+    proxy.heal();
+    const w = await pending;
+    expect(await children(observer, path)).toEqual([w.nodeName]);
+    await w.release();
+    const r = await new ReadWriteLock(observer, path).readLock.acquire({ timeoutMs: 5_000 });
+    await r.release();
+    expect(await children(observer, path)).toEqual([]);
   }, 60_000);
 
   it('protectedCreate recovers a persistent-sequential node whose reply was lost', async () => {
