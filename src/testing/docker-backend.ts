@@ -19,6 +19,8 @@ export const DEFAULT_ZOOKEEPER_IMAGE = 'zookeeper:3.8';
 
 interface DockerServer {
   id: number;
+  /** Where this process reaches the container's client port (the Docker host). */
+  host: string;
   hostPort: number;
   containerId: string;
   state: ServerProcessState;
@@ -26,6 +28,7 @@ interface DockerServer {
 
 interface StartedContainerLike {
   getId(): string;
+  getHost(): string;
   stop(options?: { timeout?: number; remove?: boolean }): Promise<unknown>;
 }
 
@@ -125,7 +128,13 @@ export class DockerBackend implements ServerBackend {
           })
           .start();
         containers.push(container);
-        servers.push({ id, hostPort, containerId: container.getId(), state: 'running' });
+        servers.push({
+          id,
+          host: container.getHost(),
+          hostPort,
+          containerId: container.getId(),
+          state: 'running',
+        });
       }
     } catch (err) {
       await Promise.allSettled(containers.map((c) => c.stop({ timeout: 0, remove: true })));
@@ -140,7 +149,8 @@ export class DockerBackend implements ServerBackend {
   }
 
   address(index: number): ServerAddress {
-    return { host: '127.0.0.1', port: this.#server(index).hostPort };
+    const server = this.#server(index);
+    return { host: server.host, port: server.hostPort };
   }
 
   setPeerLink(): void {
