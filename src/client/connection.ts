@@ -73,6 +73,8 @@ export type ConnectionPhase = 'connecting' | 'handshake' | 'open' | 'closed';
  */
 export class Connection {
   readonly host: HostPort;
+  /** The session id this connection asked for (0n for a new session). */
+  readonly requestedSessionId: bigint;
   readonly #settings: ConnectionSettings;
   readonly #owner: ConnectionOwner;
   #transport: Transport | undefined;
@@ -96,6 +98,7 @@ export class Connection {
 
   constructor(settings: ConnectionSettings, owner: ConnectionOwner) {
     this.host = settings.host;
+    this.requestedSessionId = settings.connectRequest.sessionId;
     this.#settings = settings;
     this.#owner = owner;
     this.#decoder = new FrameDecoder(

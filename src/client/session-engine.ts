@@ -147,6 +147,8 @@ export class SessionEngine {
   #conn: Connection | undefined;
   /** Requests waiting for a connection, in submission order. */
   #queue: Packet[] = [];
+  /** Queued packets already settled (timed out, aborted): compacted lazily. */
+  #queueSettled = 0;
   #xid = 1;
   #failures = 0;
   #failureSeriesStart = 0;
@@ -412,6 +414,10 @@ export class SessionEngine {
 
   #reject(p: Packet, err: unknown): void {
     if (!this.#settle(p)) return;
+    if (!p.sent && ++this.#queueSettled > 64 && this.#queueSettled * 2 > this.#queue.length) {
+      this.#queue = this.#queue.filter((q) => !q.done);
+      this.#queueSettled = 0;
+    }
     if (!p.internal) this.#stats.errors++;
     p.reject(err);
   }
@@ -423,6 +429,7 @@ export class SessionEngine {
   #failQueue(makeError: (p: Packet) => unknown): void {
     const q = this.#queue;
     this.#queue = [];
+    this.#queueSettled = 0;
     this.#failAll(q, makeError);
   }
 
@@ -552,6 +559,19 @@ export class SessionEngine {
       this.#sessionLost('expired');
       return;
     }
+    if (conn.requestedSessionId !== 0n && res.sessionId !== conn.requestedSessionId) {
+      // The server gave us a different session without saying ours expired: ours is gone all
+      // the same (ephemerals, watches), so say so before going on with the new one.
+      this.#logger.warn('server replaced the session', {
+        requested: hex(conn.requestedSessionId),
+        got: hex(res.sessionId),
+      });
+      this.#sessionId = 0n;
+      this.#failQueue((p) => new SessionExpiredError({ path: pathOf(p.req) }));
+      this.#watches.clearAll('session-lost');
+      this.#setState('lost');
+      if (this.#closed || conn !== this.#conn) return;
+    }
     const prevSession = this.#sessionId;
     this.#sessionId = res.sessionId;
     this.#password = Buffer.from(res.passwd);
@@ -606,6 +626,7 @@ export class SessionEngine {
     }
     const queued = this.#queue;
     this.#queue = [];
+    this.#queueSettled = 0;
     for (const p of queued) if (!p.done) this.#send(conn, p);
   }
 

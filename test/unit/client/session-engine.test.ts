@@ -614,4 +614,43 @@ describe('SessionEngine auth, read-only, close', () => {
       await new Promise((r) => rw.close(r));
     }
   });
+
+  it('treats a server that silently hands out another session as a lost session', async () => {
+    const zk = new FakeZk();
+    const { engine, states } = makeEngine(zk);
+    const c = await zk.conn(0);
+    c.handshake({ sessionId: 1n });
+    await engine.waitForConnection();
+    const events: RawWatchEvent[] = [];
+    const w = engine.request(
+      { op: 'getData', path: '/w', watch: true },
+      { watch: { kind: 'data', path: '/w', listener: (e) => events.push(e) } },
+    );
+    const g = await c.waitRequest('getData');
+    c.reply(g.xid, { op: 'getData', data: Buffer.alloc(0), stat: STAT });
+    await w;
+    c.cut();
+    const c2 = await zk.conn(1);
+    expect(c2.frames[0]).toMatchObject({ req: { sessionId: 1n } });
+    c2.handshake({ sessionId: 2n });
+    await until(() => engine.state === 'reconnected');
+    expect(states).toEqual(['connecting', 'connected', 'suspended', 'lost', 'reconnected']);
+    expect(engine.sessionId).toBe(2n);
+    await until(() => events.length === 1);
+    expect(events).toEqual([{ type: 'session-lost', path: '/w' }]);
+    await new Promise((res) => setTimeout(res, 20));
+    expect(c2.requests).toEqual([]);
+  });
+
+  it('drops queued requests that timed out while disconnected', async () => {
+    const zk = new FakeZk();
+    zk.modes.set('a:1', 'blackhole');
+    const { engine } = makeEngine(zk, { hosts: [{ host: 'a', port: 1 }], connectTimeoutMs: 5000 });
+    const ps = Array.from({ length: 200 }, () =>
+      engine.request({ op: 'sync', path: '/' }, { timeoutMs: 20 }),
+    );
+    const results = await Promise.allSettled(ps);
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(engine.stats().errors).toBe(200);
+  });
 });
