@@ -117,6 +117,7 @@ export class FaultProxy {
         resolve();
       });
     });
+    server.on('error', () => {}); // e.g. EMFILE on accept: never crash the test process
     server.unref();
     return proxy;
   }
