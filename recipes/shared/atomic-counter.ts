@@ -37,8 +37,10 @@ export interface AtomicCounterOptions {
 /**
  * A distributed counter (Curator's `DistributedAtomicLong`, byte-compatible: 8-byte big-endian
  * long; a missing node counts as 0 and is created). Each operation is a read + version-checked
- * write, retried on conflict as `retryPolicy` says; a write whose reply was lost is verified
- * rather than repeated, so a retry never counts twice. Values are JS safe integers.
+ * write, retried on conflict as `retryPolicy` says. Every `succeeded` result is a write
+ * confirmed to be ours, so no two callers ever get the same `postValue` (safe for handing out
+ * IDs); as in Curator, a write whose reply was lost to a connection loss is retried, so under
+ * connection loss a value may be skipped. Values are JS safe integers.
  *
  * Stateless: no watch, nothing to start or close.
  *
@@ -138,7 +140,11 @@ export class AtomicCounter {
         post = fn(pre);
         return encodeInt64(post);
       },
-      { ...opts, ...(this.options.retryPolicy ? { retryPolicy: this.options.retryPolicy } : {}) },
+      {
+        ...opts,
+        uncertain: 'retry',
+        ...(this.options.retryPolicy ? { retryPolicy: this.options.retryPolicy } : {}),
+      },
     );
     if (!r.succeeded) return { succeeded: false, preValue: pre, postValue: pre };
     return {

@@ -24,6 +24,15 @@ export interface OptimisticUpdateOptions extends WaitOptions {
   retryPolicy?: RetryPolicy;
   /** Create the node (and its parents) when missing; default true. */
   createIfMissing?: boolean;
+  /**
+   * What a write whose reply was lost (connection loss) counts as, when the node then holds
+   * exactly the bytes we wrote at the version we wrote (or was created with them):
+   * `assume-applied` (default) — ours, so it is not applied twice (right for values where equal
+   * bytes mean an equal state, e.g. config); `retry` — start again, as Curator does: the result
+   * is always a write confirmed to be ours (right for counters handing out unique values), at
+   * the price that a lost-but-applied write may be applied once more.
+   */
+  uncertain?: 'assume-applied' | 'retry';
 }
 
 /**
@@ -53,10 +62,10 @@ const defaultPolicy = exponentialBackoff({ baseMs: 10, maxMs: 500, maxAttempts: 
  * Read-modify-write with a version check (internal; used by `ConfigStore`, `AtomicCounter`):
  * reads the node, computes the new bytes, writes them with `setData(version)` (or `create`
  * when missing) and starts again on `BadVersion`/`NodeExists`/`NoNode`, pausing as
- * `retryPolicy` says. A write whose reply was lost (connection loss) is checked, not blindly
- * repeated: if the node now holds exactly our bytes at `version + 1` (or was created with
- * them), the write was ours and counts as done, so a counter is never incremented twice.
- * `transform` may throw to abort the update (the error is passed on).
+ * `retryPolicy` says. A write whose reply was lost (connection loss) is, by default, checked
+ * rather than blindly repeated: if the node now holds exactly our bytes at `version + 1` (or was
+ * created with them), it counts as done (see `uncertain`). `transform` may throw to abort the
+ * update (the error is passed on).
  *
  * @example
  * ```ts
@@ -99,7 +108,7 @@ export async function optimisticUpdate(
       }
       if (!(err instanceof NoNodeError) || !createIfMissing) throw err;
     }
-    if (pending && isOurWrite(pending, current, stat)) {
+    if (pending && options.uncertain !== 'retry' && isOurWrite(pending, current, stat)) {
       return {
         succeeded: true,
         preValue: pending.pre,
