@@ -203,6 +203,9 @@ describe('deleteRecursive / mkdirp', () => {
     expect(await zk.exists('/m/n/o')).not.toBeNull();
     await zk.mkdirp('/m/eph', { mode: 'ephemeral' });
     expect((await zk.exists('/m/eph'))?.ephemeralOwner).toBe(zk.sessionId);
+    await zk.mkdirp('/ttl/dir', { mode: 'persistent-ttl', ttlMs: 60_000 });
+    await zk.mkdirp('/ttl/dir', { mode: 'persistent-ttl', ttlMs: 60_000 });
+    expect(await zk.exists('/ttl/dir')).not.toBeNull();
     await zk.mkdirp('/');
   });
 });
