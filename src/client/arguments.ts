@@ -8,12 +8,25 @@ import type { Acl, Request } from '../protocol/index.js';
 import { InvalidArgumentError } from './errors.js';
 import type { CreateMode } from './types.js';
 
-/** The largest TTL ZooKeeper accepts (`EphemeralType.TTL.maxValue()`): 2^40 - 1 ms. */
+/**
+ * The largest TTL ZooKeeper accepts (`EphemeralType.TTL.maxValue()`): 2^40 - 1 ms.
+ *
+ * @example
+ * ```ts
+ * await client.create('/lease', '', { mode: 'persistent-ttl', ttlMs: Math.min(ttl, MAX_TTL_MS) });
+ * ```
+ */
 export const MAX_TTL_MS = 2 ** 40 - 1;
 
 /**
  * The server's default `jute.maxbuffer` (0xfffff = 1 MiB - 1): the largest request it reads.
  * A bigger request makes the server drop the connection, so the client refuses it up front.
+ *
+ * @example
+ * ```ts
+ * // server started with -Djute.maxbuffer=4194304
+ * const client = createClient(hosts, { maxDataBytes: 4 * 1024 * 1024 });
+ * ```
  */
 export const DEFAULT_MAX_DATA_BYTES = 0xfffff;
 
