@@ -79,6 +79,13 @@ interface Hub<T> {
  * re-created meanwhile is `removed` then `added`), then `resynced`. No missed and no phantom
  * events; intermediate values during the outage are coalesced (ZooKeeper keeps only the latest).
  *
+ * **ZooKeeper before 3.9.** A server keeps one watch mode per session and path
+ * (ZOOKEEPER-4466): a one-shot watch set on exactly this cache's root by the same client (e.g. a
+ * `watchData` of the root) replaces the persistent recursive watch. Watch the root from another
+ * client, or use `watchMode: 'one-shot'` here. Such servers also cannot remove a persistent
+ * watch: after `close()` the client drops its events locally and the server's registration ends
+ * with the session.
+ *
  * @example
  * ```ts
  * await using cache = new TreeCache(client, '/services', { decode: json });

@@ -36,6 +36,24 @@ export async function serverWatchCount(serverPath: string, servers = testServers
   return count;
 }
 
+/**
+ * The paths one session watches, across every server, from the `wchc` four-letter word
+ * (watches by session). A path appears once per server-side watch table it is in.
+ */
+export async function sessionWatches(sessionId: bigint, servers = testServers()): Promise<string[]> {
+  const out: string[] = [];
+  for (const s of servers) {
+    const text = await fourLetterWord(s.host, s.port, 'wchc', { timeoutMs: 5_000 });
+    let mine = false;
+    for (const line of text.split('\n')) {
+      const t = line.trim();
+      if (t.startsWith('0x')) mine = BigInt(t) === sessionId;
+      else if (mine && t.startsWith('/')) out.push(t);
+    }
+  }
+  return out;
+}
+
 /** The full server path of a client path (chroot prefixed). */
 export function serverPath(client: ZooKeeperClient, path: string): string {
   return client.chroot + (path === '/' && client.chroot ? '' : path);

@@ -2,7 +2,7 @@ import { firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { DecodeError, json, NodeCache, utf8, watchData } from '../../../recipes/cache/index.js';
 import { eventually, newClient, zkConnectString } from '../../support/zk.js';
-import { collect, serverPath, serverWatchCount } from './cache-test-helpers.js';
+import { collect, serverPath, serverWatchCount, sessionWatches } from './cache-test-helpers.js';
 
 describe('watchData', () => {
   it('emits the current value, then every change exactly once and in order', async () => {
@@ -87,6 +87,7 @@ describe('watchData', () => {
     const subs = Array.from({ length: 1000 }, () => collect(watchData(client, '/shared', { decode: utf8 })));
     await eventually(() => expect(subs.every((s) => s.values.length === 1)).toBe(true));
     expect(await serverWatchCount(full)).toBe(1);
+    expect((await sessionWatches(client.sessionId)).filter((p) => p === full)).toEqual([full]);
     await client.setData('/shared', 'y');
     await eventually(() => expect(subs.every((s) => s.values.at(-1)?.data === 'y')).toBe(true));
     expect(await serverWatchCount(full)).toBe(1);
@@ -94,6 +95,7 @@ describe('watchData', () => {
     expect(await serverWatchCount(full)).toBe(1);
     subs[0]?.sub.unsubscribe();
     await eventually(async () => expect(await serverWatchCount(full)).toBe(0));
+    expect(await sessionWatches(client.sessionId)).not.toContain(full);
     const before = client.stats().watchEvents;
     await client.setData('/shared', 'z');
     await client.sync('/shared');
