@@ -130,7 +130,8 @@ export class QueueCore {
       if (entry.dueAtMs > now) return { nextDueAtMs: entry.dueAtMs };
       this.#entries.shift();
       const item = await this.#tryTake(entry, signal);
-      if (item) return { item };
+      if (item === 'collision') this.#spreadOut();
+      else if (item) return { item };
     }
   }
 
@@ -164,8 +165,21 @@ export class QueueCore {
     }
   }
 
-  /** Deletes `entry` if it is still there; resolves to the item, or `null` if it is gone. */
-  async #tryTake(entry: QueueEntry, signal: AbortSignal): Promise<QueueItem | null> {
+  /**
+   * Another consumer deleted the item we went for: we are both working from the head. Move a
+   * few of the next items (at random) behind the rest of our list, so that two consumers stop
+   * colliding on every item. Nothing is skipped for good: the moved items are tried later, and
+   * the order of one consumer alone (which never collides) stays FIFO.
+   */
+  #spreadOut(): void {
+    if (!this.#naming.appendOnly) return; // sorted by priority or due time: keep the order
+    const span = Math.min(this.#entries.length, 8);
+    const moved = this.#entries.splice(0, Math.floor(Math.random() * span));
+    this.#entries.push(...moved);
+  }
+
+  /** Deletes `entry` if it is still there: the item, `null` if it is gone, `'collision'` if we lost a race. */
+  async #tryTake(entry: QueueEntry, signal: AbortSignal): Promise<QueueItem | null | 'collision'> {
     for (;;) {
       const cached = this.#data.get(entry.name) ?? (await this.#fetch(entry, signal));
       if (!cached) return null;
@@ -176,7 +190,7 @@ export class QueueCore {
         return { name: entry.name, data: cached.data };
       } catch (err) {
         this.#data.delete(entry.name);
-        if (err instanceof NoNodeError) return null;
+        if (err instanceof NoNodeError) return 'collision';
         if (err instanceof BadVersionError) continue;
         if (!isOutcomeUnknown(err)) throw err;
         if (!(await this.#stillThere(entry, cached.data, err))) {
