@@ -301,6 +301,26 @@ export class Ensemble {
     this.partition([this.servers.map((s) => s.index)]);
   }
 
+  /**
+   * Undoes every fault: heals every client proxy and the server partition, thaws paused
+   * servers, starts stopped ones, and waits for a full quorum. Lets the tests of one file share
+   * a dedicated ensemble: call it in `afterEach`.
+   *
+   * @example
+   * ```ts
+   * afterEach(() => ensemble.heal({ timeoutMs: 60_000 }));
+   * ```
+   */
+  async heal(options: WaitOptions = {}): Promise<void> {
+    for (const proxy of this.#proxies) proxy.heal();
+    if (this.#partition) this.healPartition();
+    for (const server of this.servers) {
+      if (server.state === 'paused') await this.resume(server.index);
+      else if (server.state === 'stopped') await this.#backend.start(server.index);
+    }
+    await this.waitForQuorum(options);
+  }
+
   /** Freezes server `index` (SIGSTOP): it keeps its sockets open but answers nothing. */
   async pause(index: number): Promise<void> {
     await this.#backend.pause(this.#check(index));

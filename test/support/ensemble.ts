@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, inject, onTestFinished } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject, onTestFinished } from 'vitest';
 import { Ensemble, type EnsembleOptions } from '../../src/testing/index.js';
 
 /**
@@ -30,12 +30,13 @@ export interface DedicatedEnsembleHandle {
 /**
  * Starts ONE dedicated ensemble for a whole `describe` block (beforeAll) and closes it after
  * the block (afterAll). Tests in the block share it, so each test must leave it healthy (restart
- * what it stopped, heal its proxies): `afterEach(() => handle.ensemble.waitForQuorum())` helps.
+ * what it stopped, heal its proxies); with `healAfterEach: true` that is done after every test
+ * by {@link Ensemble.heal}.
  *
  * @example
  * ```ts
  * describe('lock under server failures', () => {
- *   const zk = useDedicatedEnsemble({ size: 3 });
+ *   const zk = useDedicatedEnsemble({ size: 3 }, { healAfterEach: true });
  *   it('keeps one holder across a leader kill', async () => {
  *     const { ensemble } = zk;
  *     // …
@@ -43,11 +44,19 @@ export interface DedicatedEnsembleHandle {
  * });
  * ```
  */
-export function useDedicatedEnsemble(options: EnsembleOptions = {}): DedicatedEnsembleHandle {
+export function useDedicatedEnsemble(
+  options: EnsembleOptions = {},
+  { healAfterEach = false }: { healAfterEach?: boolean } = {},
+): DedicatedEnsembleHandle {
   let started: Ensemble | undefined;
   beforeAll(async () => {
     started = await Ensemble.start(options);
   });
+  if (healAfterEach) {
+    afterEach(async () => {
+      await started?.heal({ timeoutMs: 60_000 });
+    });
+  }
   afterAll(async () => {
     await started?.close();
   });

@@ -123,6 +123,22 @@ describe('Ensemble (process backend, 3 nodes)', () => {
     await ensemble.waitForRole(follower, ['follower', 'leader'], { timeoutMs: 1_000 });
   });
 
+  it('heal() undoes every fault: proxies, paused and stopped servers, and waits for a quorum', async () => {
+    const leader = (await ensemble.leader())!;
+    const [a, b] = [0, 1, 2].filter((i) => i !== leader) as [number, number];
+    ensemble.proxy(leader).blackhole();
+    await ensemble.pause(a);
+    await ensemble.kill(b);
+    await expect(
+      fourLetterWord('127.0.0.1', ensemble.proxy(leader).port, 'ruok', { timeoutMs: 300 }),
+    ).rejects.toBeInstanceOf(FourLetterWordTimeoutError);
+    await ensemble.heal({ timeoutMs: 60_000 });
+    expect(ensemble.servers.map((s) => s.state)).toEqual(['running', 'running', 'running']);
+    const roles = (await ensemble.status()).map((s) => s.role).sort();
+    expect(roles).toEqual(['follower', 'follower', 'leader']);
+    expect(await fourLetterWord('127.0.0.1', ensemble.proxy(leader).port, 'ruok')).toBe('imok');
+  }, 90_000);
+
   it('close() kills every server, removes the temp dir, and is idempotent', async () => {
     const pids = ensemble.servers.map((s) => s.pid!);
     const dir = ensemble.workDir!;
