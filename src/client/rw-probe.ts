@@ -35,3 +35,72 @@ export function probeReadWrite(host: HostPort, timeoutMs: number): Promise<boole
     socket.on('close', () => done(Buffer.concat(chunks).toString('latin1').trim() === 'rw'));
   });
 }
+
+/** Settings of a {@link ReadWriteSeeker}. */
+export interface ReadWriteSeekerOptions {
+  hosts: readonly HostPort[];
+  /** Delay before the first round; doubles after each fruitless round, up to 60 s. */
+  initialDelayMs: number;
+  /** Timeout of one `isro` probe. */
+  probeTimeoutMs: number;
+  /** Called once, with the first host that answered `rw`. */
+  onFound(host: HostPort): void;
+}
+
+/**
+ * While connected to a read-only server, probes the other hosts in rounds (Java's
+ * `pingRwServer`) until one serves read/write.
+ *
+ * @example
+ * ```ts
+ * const seeker = new ReadWriteSeeker({ hosts, initialDelayMs: 100, probeTimeoutMs: 1_000, onFound: moveTo });
+ * seeker.start(currentHost);
+ * // ... seeker.stop() when the read-only connection ends
+ * ```
+ */
+export class ReadWriteSeeker {
+  readonly #opts: ReadWriteSeekerOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #delayMs = 0;
+  #active = false;
+
+  constructor(opts: ReadWriteSeekerOptions) {
+    this.#opts = opts;
+  }
+
+  /** Starts probing every host but `current` (no-op when already running or with one host). */
+  start(current: HostPort): void {
+    if (this.#active || this.#opts.hosts.length < 2) return;
+    this.#active = true;
+    this.#delayMs = this.#opts.initialDelayMs;
+    this.#schedule(current);
+  }
+
+  /** Stops probing; a probe in flight is ignored. */
+  stop(): void {
+    this.#active = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #schedule(current: HostPort): void {
+    this.#timer = setTimeout(() => void this.#round(current), this.#delayMs);
+    this.#timer.unref?.();
+  }
+
+  async #round(current: HostPort): Promise<void> {
+    for (const host of this.#opts.hosts) {
+      if (!this.#active) return;
+      if (host.host === current.host && host.port === current.port) continue;
+      if (await probeReadWrite(host, this.#opts.probeTimeoutMs)) {
+        if (!this.#active) return;
+        this.stop();
+        this.#opts.onFound(host);
+        return;
+      }
+    }
+    if (!this.#active) return;
+    this.#delayMs = Math.min(this.#delayMs * 2, 60_000);
+    this.#schedule(current);
+  }
+}

@@ -44,7 +44,9 @@ import { formatHost, type HostPort, HostProvider } from './host-provider.js';
 import type { Logger } from './logger.js';
 import type { Packet } from './packet.js';
 import type { RetryPolicy } from './retry-policy.js';
-import { probeReadWrite } from './rw-probe.js';
+import { ConnectionWaiters } from './connection-waiters.js';
+import { ReconnectBackoff } from './reconnect-backoff.js';
+import { ReadWriteSeeker } from './rw-probe.js';
 import { isConnectedState, SessionStateHolder } from './session-state.js';
 import { buildSetWatches } from './set-watches.js';
 import { netTransport, type TransportFactory } from './transport.js';
@@ -55,6 +57,7 @@ import {
   WatchManager,
   type WatchRegistration,
 } from './watch-manager.js';
+import { rearmRequests, serverRemoveTypes, shadowedByPersistent } from './watch-removal.js';
 
 export type { RawWatchEvent, RawWatchListener, WatchKind, WatchRegistration } from './watch-manager.js';
 
@@ -101,7 +104,6 @@ export interface RemoveWatchesOptions {
 }
 
 const EMPTY_PASSWORD = Buffer.alloc(16);
-const SERVER_WATCHER_TYPE = { children: 1, data: 2, any: 3, persistent: 4, persistentRecursive: 5 } as const;
 
 function pathOf(req: Request): string | undefined {
   return 'path' in req ? req.path : undefined;
@@ -150,14 +152,12 @@ export class SessionEngine {
   /** Queued packets already settled (timed out, aborted): compacted lazily. */
   #queueSettled = 0;
   #xid = 1;
-  #failures = 0;
-  #failureSeriesStart = 0;
+  readonly #backoff: ReconnectBackoff;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #lostTimer: NodeJS.Timeout | undefined;
-  #rwProbeTimer: NodeJS.Timeout | undefined;
-  #rwProbeDelayMs = 0;
+  #rwSeeker: ReadWriteSeeker | undefined;
   #preferredHost: HostPort | undefined;
-  #waiters = new Set<{ resolve: () => void; reject: (err: unknown) => void }>();
+  readonly #waiters = new ConnectionWaiters();
   #closed = false;
   #closeReason: Error | undefined;
   #closePromise: Promise<void> | undefined;
@@ -170,6 +170,7 @@ export class SessionEngine {
     this.#opts = opts;
     this.#logger = opts.logger;
     this.#hosts = new HostProvider(opts.hosts, { shuffle: opts.shuffleHosts ?? true });
+    this.#backoff = new ReconnectBackoff(opts.retryPolicy, this.#hosts.size);
     this.#transport = opts.transport ?? netTransport(opts.tls);
     this.#watches = new WatchManager(opts.logger);
     this.#auth = opts.auth.map((a) => ({ scheme: a.scheme, auth: a.auth }));
@@ -238,35 +239,7 @@ export class SessionEngine {
         new SessionExpiredError({ message: 'Session expired and renewSessionOnExpiry is false' }),
       );
     }
-    const { signal, timeoutMs } = opts;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.#waiters.delete(waiter);
-      };
-      const waiter = {
-        resolve: () => {
-          cleanup();
-          resolve();
-        },
-        reject: (err: unknown) => {
-          cleanup();
-          reject(err);
-        },
-      };
-      const onAbort = (): void => waiter.reject(signal?.reason);
-      this.#waiters.add(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeoutMs !== undefined && timeoutMs > 0) {
-        timer = setTimeout(
-          () => waiter.reject(new RequestTimeoutError({ message: `No connection within ${timeoutMs} ms` })),
-          timeoutMs,
-        );
-      }
-    });
+    return this.#waiters.wait(opts);
   }
 
   /**
@@ -282,7 +255,7 @@ export class SessionEngine {
       return Promise.reject(new SessionExpiredError({ path: pathOf(req) }));
     }
     let wire = req;
-    if (opts.watch && 'watch' in req && req.watch && this.#shadowedByPersistent(opts.watch)) {
+    if (opts.watch && 'watch' in req && req.watch && shadowedByPersistent(this.#watches, opts.watch)) {
       // ZooKeeper before 3.9 (ZOOKEEPER-4466) keeps one watch mode per path and connection: a
       // one-shot watch would silently turn our persistent watch on this path into a one-shot
       // one. The persistent watch already brings every event, so arm the one-shot locally only.
@@ -322,7 +295,7 @@ export class SessionEngine {
     const { listener } = opts;
     if (kinds.every((k) => !wm.matches(k, path, listener))) throw new NoWatcherError({ path });
     if (!opts.local) {
-      for (const serverType of this.#serverRemoveTypes(path, type, listener)) {
+      for (const serverType of serverRemoveTypes(wm, path, type, listener)) {
         try {
           await this.request(
             { op: 'removeWatches', path, type: serverType },
@@ -334,34 +307,12 @@ export class SessionEngine {
       }
     }
     wm.remove(path, kinds, listener);
-    if (type === 'persistent' && !opts.local) this.#rearmShadowed(path);
-  }
-
-  /** True when a persistent watch on the same path already delivers this one-shot's events. */
-  #shadowedByPersistent(w: WatchRegistration): boolean {
-    const wm = this.#watches;
-    if (w.kind === 'child') return wm.has('persistent', w.path);
-    if (w.kind === 'data' || w.kind === 'exist') {
-      return wm.has('persistent', w.path) || wm.has('persistent-recursive', w.path);
-    }
-    return false;
-  }
-
-  /** After a persistent watch went away, arms on the server the one-shots it was standing in for. */
-  #rearmShadowed(path: string): void {
-    const wm = this.#watches;
-    const quiet = (err: unknown): void =>
-      this.#logger.warn('could not re-arm a one-shot watch', { path, err });
-    const persistent = wm.has('persistent', path);
-    if (
-      !persistent &&
-      !wm.has('persistent-recursive', path) &&
-      (wm.has('data', path) || wm.has('exist', path))
-    ) {
-      this.request({ op: 'exists', path, watch: true }).catch(quiet);
-    }
-    if (!persistent && wm.has('child', path)) {
-      this.request({ op: 'getChildren', path, watch: true }).catch(quiet);
+    if (type === 'persistent' && !opts.local) {
+      for (const rearm of rearmRequests(wm, path)) {
+        this.request(rearm).catch((err: unknown) =>
+          this.#logger.warn('could not re-arm a watch', { path, err }),
+        );
+      }
     }
   }
 
@@ -479,27 +430,6 @@ export class SessionEngine {
     this.#watches.dispatch(e.type, e.path, zxid >= 0n ? zxid : undefined);
   }
 
-  /** Which removeWatches types the server needs once `listener` (or all) is gone locally. */
-  #serverRemoveTypes(path: string, type: keyof typeof REMOVE_KINDS, listener?: RawWatchListener): number[] {
-    const wm = this.#watches;
-    const emptyAfter = (kind: Parameters<WatchManager['matches']>[0]): boolean =>
-      !wm.remainsAfter(kind, path, listener);
-    const t = SERVER_WATCHER_TYPE;
-    if (type === 'persistent') {
-      const out: number[] = [];
-      if (wm.has('persistent', path) && emptyAfter('persistent')) out.push(t.persistent);
-      if (wm.has('persistent-recursive', path) && emptyAfter('persistent-recursive'))
-        out.push(t.persistentRecursive);
-      return out;
-    }
-    const dataGone = type !== 'children' && emptyAfter('data') && emptyAfter('exist');
-    const childGone = type !== 'data' && emptyAfter('child');
-    if (dataGone && childGone) return [t.any];
-    if (dataGone) return [t.data];
-    if (childGone) return [t.children];
-    return [];
-  }
-
   // ---------------------------------------------------------------- connections
 
   #connectTimeoutMs(): number {
@@ -594,7 +524,7 @@ export class SessionEngine {
       this.#initialConnectSent = true;
       next = 'connected';
     } else next = 'reconnected';
-    if (res.readOnly) this.#startRwProbe();
+    if (res.readOnly) this.#startRwProbe(conn.host);
     else this.#stopRwProbe();
     this.#setState(next);
   }
@@ -653,7 +583,7 @@ export class SessionEngine {
     const stable = performance.now() - conn.openedAt >= stableMs;
     if (this.state !== 'lost') this.#setState('suspended');
     if (stable) {
-      this.#failures = 0;
+      this.#backoff.reset();
       this.#scheduleConnect(0);
     } else this.#retryAfterFailure();
   }
@@ -661,28 +591,27 @@ export class SessionEngine {
   /** Counts a failure; tries the next host at once until every host failed, then backs off. */
   #retryAfterFailure(): void {
     if (this.#closed) return;
-    const now = performance.now();
-    if (this.#failures === 0) this.#failureSeriesStart = now;
-    this.#failures++;
-    const n = this.#hosts.size;
-    if (this.#failures % n !== 0) {
-      this.#scheduleConnect(0);
-      return;
-    }
-    const delay = this.#opts.retryPolicy.delayMs(this.#failures / n, now - this.#failureSeriesStart);
+    const delay = this.#backoff.failed(performance.now());
     if (delay === null) {
       this.#fatal(
         new ConnectionLossError({
-          message: `Gave up connecting after ${this.#failures} failed attempts (retry policy exhausted)`,
+          message: `Gave up connecting after ${this.#backoff.failures} failed attempts (retry policy exhausted)`,
         }),
       );
+      return;
+    }
+    if (delay === 0) {
+      this.#scheduleConnect(0);
       return;
     }
     // While the session may still be re-attached, never sleep through most of its timeout.
     const capped =
       this.#sessionId === 0n ? delay : Math.min(delay, Math.max(100, this.#negotiatedTimeoutMs / 4));
-    this.#logger.info('backing off before reconnecting', { delayMs: capped, failures: this.#failures });
-    this.#scheduleConnect(Math.max(0, capped));
+    this.#logger.info('backing off before reconnecting', {
+      delayMs: capped,
+      failures: this.#backoff.failures,
+    });
+    this.#scheduleConnect(capped);
   }
 
   #startLostTimer(): void {
@@ -719,56 +648,42 @@ export class SessionEngine {
     this.#setState('lost');
     if (this.#closed) return;
     if (this.#opts.renewSessionOnExpiry) {
-      this.#failures = 0;
+      this.#backoff.reset();
       this.#scheduleConnect(0);
     } else {
-      for (const w of [...this.#waiters]) w.reject(new SessionExpiredError());
+      this.#waiters.rejectAll(new SessionExpiredError());
     }
   }
 
   // ---------------------------------------------------------------- read-only mode
 
-  #startRwProbe(): void {
-    if (this.#rwProbeTimer !== undefined || this.#hosts.size < 2) return;
-    this.#rwProbeDelayMs = this.#opts.rwProbeIntervalMs ?? 100;
-    this.#scheduleRwProbe();
-  }
-
-  #scheduleRwProbe(): void {
-    this.#rwProbeTimer = setTimeout(() => void this.#rwProbe(), this.#rwProbeDelayMs);
-    this.#rwProbeTimer.unref?.();
+  #startRwProbe(current: HostPort): void {
+    this.#rwSeeker ??= new ReadWriteSeeker({
+      hosts: this.#hosts.hosts,
+      initialDelayMs: this.#opts.rwProbeIntervalMs ?? 100,
+      probeTimeoutMs: Math.min(1_000, this.#opts.connectTimeoutMs),
+      onFound: (host) => this.#moveToReadWrite(host),
+    });
+    this.#rwSeeker.start(current);
   }
 
   #stopRwProbe(): void {
-    clearTimeout(this.#rwProbeTimer);
-    this.#rwProbeTimer = undefined;
+    this.#rwSeeker?.stop();
   }
 
-  async #rwProbe(): Promise<void> {
-    const current = this.#conn?.host;
-    for (const host of this.#hosts.hosts) {
-      if (this.#rwProbeTimer === undefined || this.state !== 'read-only') return;
-      if (current && host.host === current.host && host.port === current.port) continue;
-      if (await probeReadWrite(host, Math.min(1_000, this.#connectTimeoutMs()))) {
-        if (this.#rwProbeTimer === undefined || this.state !== 'read-only') return;
-        this.#logger.info('found a read/write server; leaving the read-only one', { host: formatHost(host) });
-        this.#rwProbeTimer = undefined;
-        this.#preferredHost = host;
-        const conn = this.#conn;
-        if (conn) {
-          this.#conn = undefined;
-          this.#failAll(conn.close(), (p) => new ConnectionLossError({ path: pathOf(p.req) }));
-          this.#failQueue((p) => new ConnectionLossError({ path: pathOf(p.req) }));
-          this.#setState('suspended');
-          this.#startLostTimer();
-        }
-        this.#scheduleConnect(0);
-        return;
-      }
+  #moveToReadWrite(host: HostPort): void {
+    if (this.#closed || this.state !== 'read-only') return;
+    this.#logger.info('found a read/write server; leaving the read-only one', { host: formatHost(host) });
+    this.#preferredHost = host;
+    const conn = this.#conn;
+    if (conn) {
+      this.#conn = undefined;
+      this.#failAll(conn.close(), (p) => new ConnectionLossError({ path: pathOf(p.req) }));
+      this.#failQueue((p) => new ConnectionLossError({ path: pathOf(p.req) }));
+      this.#setState('suspended');
+      this.#startLostTimer();
     }
-    if (this.#rwProbeTimer === undefined) return;
-    this.#rwProbeDelayMs = Math.min(this.#rwProbeDelayMs * 2, 60_000);
-    this.#scheduleRwProbe();
+    this.#scheduleConnect(0);
   }
 
   // ---------------------------------------------------------------- state and closing
@@ -776,7 +691,7 @@ export class SessionEngine {
   #setState(next: SessionState): void {
     const changed = this.#state.set(next, (err) => this.#logger.error('state listener threw', { err }));
     if (changed) this.#logger.info('session state', { state: next, sessionId: hex(this.#sessionId) });
-    if (isConnectedState(next)) for (const w of [...this.#waiters]) w.resolve();
+    if (isConnectedState(next)) this.#waiters.resolveAll();
   }
 
   #closedError(): Error {
@@ -804,7 +719,7 @@ export class SessionEngine {
     this.#failQueue(() => err);
     this.#watches.clearAll('closed');
     this.#setState('closed');
-    for (const w of [...this.#waiters]) w.reject(err);
+    this.#waiters.rejectAll(err);
   }
 
   async #doClose(): Promise<void> {
@@ -836,6 +751,6 @@ export class SessionEngine {
     this.#sessionId = 0n;
     this.#password = EMPTY_PASSWORD;
     this.#setState('closed');
-    for (const w of [...this.#waiters]) w.reject(new ClientClosedError());
+    this.#waiters.rejectAll(new ClientClosedError());
   }
 }
