@@ -43,6 +43,7 @@ import {
 import { formatHost, type HostPort, HostProvider } from './host-provider.js';
 import type { Logger } from './logger.js';
 import type { Packet } from './packet.js';
+import { PendingRequests, pathOf } from './pending-requests.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { ConnectionWaiters } from './connection-waiters.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
@@ -105,10 +106,6 @@ export interface RemoveWatchesOptions {
 
 const EMPTY_PASSWORD = Buffer.alloc(16);
 
-function pathOf(req: Request): string | undefined {
-  return 'path' in req ? req.path : undefined;
-}
-
 function hex(id: bigint): string {
   return `0x${id.toString(16)}`;
 }
@@ -147,11 +144,7 @@ export class SessionEngine {
   #initialConnectSent = false;
   #handshakes = 0;
   #conn: Connection | undefined;
-  /** Requests waiting for a connection, in submission order. */
-  #queue: Packet[] = [];
-  /** Queued packets already settled (timed out, aborted): compacted lazily. */
-  #queueSettled = 0;
-  #xid = 1;
+  readonly #requests: PendingRequests;
   readonly #backoff: ReconnectBackoff;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #lostTimer: NodeJS.Timeout | undefined;
@@ -173,6 +166,7 @@ export class SessionEngine {
     this.#backoff = new ReconnectBackoff(opts.retryPolicy, this.#hosts.size);
     this.#transport = opts.transport ?? netTransport(opts.tls);
     this.#watches = new WatchManager(opts.logger);
+    this.#requests = new PendingRequests(this.#stats);
     this.#auth = opts.auth.map((a) => ({ scheme: a.scheme, auth: a.auth }));
     this.#owner = {
       onHandshake: (conn, res) => this.#onHandshake(conn, res),
@@ -261,20 +255,12 @@ export class SessionEngine {
       // one. The persistent watch already brings every event, so arm the one-shot locally only.
       wire = { ...req, watch: false } as Request;
     }
-    return new Promise<Response>((resolve, reject) => {
-      const p: Packet = { xid: 0, req: wire, done: false, sent: false, resolve, reject };
-      if (opts.watch) p.watch = opts.watch;
-      const timeoutMs = opts.timeoutMs ?? this.#opts.requestTimeoutMs;
-      if (timeoutMs > 0) p.timer = setTimeout(this.#onPacketTimeout, timeoutMs, p, timeoutMs);
-      if (signal) {
-        p.signal = signal;
-        p.onAbort = () => this.#reject(p, signal.reason);
-        signal.addEventListener('abort', p.onAbort, { once: true });
-      }
-      this.#stats.requests++;
+    const timeoutMs = opts.timeoutMs ?? this.#opts.requestTimeoutMs;
+    return this.#requests.open(wire, { timeoutMs, signal, watch: opts.watch }, (p) => {
       const conn = this.#conn;
-      if (conn !== undefined && conn.phase === 'open' && isConnectedState(this.state)) this.#send(conn, p);
-      else this.#queue.push(p);
+      if (conn !== undefined && conn.phase === 'open' && isConnectedState(this.state))
+        this.#requests.send(conn, p);
+      else this.#requests.enqueue(p);
     });
   }
 
@@ -324,66 +310,6 @@ export class SessionEngine {
 
   // ---------------------------------------------------------------- requests
 
-  #nextXid(): number {
-    const x = this.#xid;
-    this.#xid = x >= 0x7fffffff ? 1 : x + 1;
-    return x;
-  }
-
-  #send(conn: Connection, p: Packet): void {
-    if (p.xid === 0) p.xid = p.req.op === 'auth' ? -4 : this.#nextXid();
-    try {
-      conn.send(p);
-    } catch (err) {
-      // an unencodable request fails alone; it must never take the connection down
-      this.#reject(p, err instanceof Error ? err : new InvalidArgumentError(String(err)));
-    }
-  }
-
-  readonly #onPacketTimeout = (p: Packet, timeoutMs: number): void => {
-    p.timer = undefined;
-    this.#reject(
-      p,
-      new RequestTimeoutError({
-        path: pathOf(p.req),
-        message: `No reply to ${p.req.op} within ${timeoutMs} ms`,
-      }),
-    );
-  };
-
-  #settle(p: Packet): boolean {
-    if (p.done) return false;
-    p.done = true;
-    if (p.timer !== undefined) clearTimeout(p.timer);
-    if (p.onAbort !== undefined) p.signal?.removeEventListener('abort', p.onAbort);
-    return true;
-  }
-
-  #resolve(p: Packet, res: Response): void {
-    if (this.#settle(p)) p.resolve(res);
-  }
-
-  #reject(p: Packet, err: unknown): void {
-    if (!this.#settle(p)) return;
-    if (!p.sent && ++this.#queueSettled > 64 && this.#queueSettled * 2 > this.#queue.length) {
-      this.#queue = this.#queue.filter((q) => !q.done);
-      this.#queueSettled = 0;
-    }
-    if (!p.internal) this.#stats.errors++;
-    p.reject(err);
-  }
-
-  #failAll(packets: readonly Packet[], makeError: (p: Packet) => unknown): void {
-    for (const p of packets) if (!p.done) this.#reject(p, makeError(p));
-  }
-
-  #failQueue(makeError: (p: Packet) => unknown): void {
-    const q = this.#queue;
-    this.#queue = [];
-    this.#queueSettled = 0;
-    this.#failAll(q, makeError);
-  }
-
   #onReply(p: Packet, header: ReplyHeader, r: JuteReader): void {
     if (p.done) return;
     const err = header.err;
@@ -391,10 +317,13 @@ export class SessionEngine {
     if (err !== 0) {
       if (err === -101 && p.watch?.kind === 'exist') this.#arm(p.watch);
       if (err === -115 && req.op === 'auth' && p.internal) {
-        this.#reject(p, new AuthFailedError({ message: `Authentication failed for scheme '${req.scheme}'` }));
+        this.#requests.reject(
+          p,
+          new AuthFailedError({ message: `Authentication failed for scheme '${req.scheme}'` }),
+        );
         return;
       }
-      this.#reject(p, errorFromCode(err, pathOf(req)));
+      this.#requests.reject(p, errorFromCode(err, pathOf(req)));
       return;
     }
     let res: Response;
@@ -402,7 +331,7 @@ export class SessionEngine {
       res = decodeResponse(req.op, r);
     } catch (cause) {
       this.#logger.error('undecodable reply', { op: req.op, xid: p.xid, cause });
-      this.#reject(p, new MarshallingError({ path: pathOf(req), cause }));
+      this.#requests.reject(p, new MarshallingError({ path: pathOf(req), cause }));
       return;
     }
     if (p.watch) {
@@ -412,7 +341,7 @@ export class SessionEngine {
       this.#watches.add(w.kind === 'exist' ? 'data' : w.kind, w.path, w.listener);
     }
     if (req.op === 'auth' && !p.internal) this.#rememberAuth(req.scheme, req.auth);
-    this.#resolve(p, res);
+    this.#requests.resolve(p, res);
   }
 
   #arm(w: WatchRegistration): void {
@@ -485,7 +414,7 @@ export class SessionEngine {
         sessionId: hex(this.#sessionId),
       });
       this.#conn = undefined;
-      this.#failAll(conn.close(), (p) => new SessionExpiredError({ path: pathOf(p.req) }));
+      this.#requests.failAll(conn.close(), (p) => new SessionExpiredError({ path: pathOf(p.req) }));
       this.#sessionLost('expired');
       return;
     }
@@ -497,7 +426,7 @@ export class SessionEngine {
         got: hex(res.sessionId),
       });
       this.#sessionId = 0n;
-      this.#failQueue((p) => new SessionExpiredError({ path: pathOf(p.req) }));
+      this.#requests.failQueued((p) => new SessionExpiredError({ path: pathOf(p.req) }));
       this.#watches.clearAll('session-lost');
       this.#setState('lost');
       if (this.#closed || conn !== this.#conn) return;
@@ -532,10 +461,10 @@ export class SessionEngine {
   /** Auth, then SetWatches batches, then every queued request: in this order, on this connection. */
   #prime(conn: Connection): void {
     for (const a of this.#auth) {
-      const p = this.#internalPacket({ op: 'auth', type: 0, scheme: a.scheme, auth: a.auth }, (err) => {
+      const p = this.#requests.internal({ op: 'auth', type: 0, scheme: a.scheme, auth: a.auth }, (err) => {
         if (err instanceof AuthFailedError) this.#fatal(err);
       });
-      this.#send(conn, p);
+      this.#requests.send(conn, p);
     }
     const wm = this.#watches;
     if (wm.size > 0) {
@@ -547,26 +476,22 @@ export class SessionEngine {
         persistentRecursive: wm.paths('persistent-recursive'),
       });
       for (const req of batches) {
-        const p = this.#internalPacket(req, (err) => {
+        const p = this.#requests.internal(req, (err) => {
           this.#logger.warn('setWatches failed', { err });
         });
         p.xid = -8;
-        this.#send(conn, p);
+        this.#requests.send(conn, p);
       }
     }
-    const queued = this.#queue;
-    this.#queue = [];
-    this.#queueSettled = 0;
-    for (const p of queued) if (!p.done) this.#send(conn, p);
-  }
-
-  #internalPacket(req: Request, onError: (err: unknown) => void): Packet {
-    return { xid: 0, req, done: false, sent: false, internal: true, resolve: () => {}, reject: onError };
+    for (const p of this.#requests.takeQueued()) this.#requests.send(conn, p);
   }
 
   #onConnectionClosed(conn: Connection, reason: Error, unanswered: Packet[]): void {
     const established = conn.openedAt > 0;
-    this.#failAll(unanswered, (p) => new ConnectionLossError({ path: pathOf(p.req), cause: reason }));
+    this.#requests.failAll(
+      unanswered,
+      (p) => new ConnectionLossError({ path: pathOf(p.req), cause: reason }),
+    );
     if (conn !== this.#conn || this.#closed) return;
     this.#conn = undefined;
     const host = formatHost(conn.host);
@@ -576,7 +501,7 @@ export class SessionEngine {
       return;
     }
     this.#logger.warn('connection lost', { host, sessionId: hex(this.#sessionId), reason: reason.message });
-    this.#failQueue((p) => new ConnectionLossError({ path: pathOf(p.req), cause: reason }));
+    this.#requests.failQueued((p) => new ConnectionLossError({ path: pathOf(p.req), cause: reason }));
     this.#stopRwProbe();
     this.#startLostTimer();
     const stableMs = Math.min(10_000, Math.max(1_000, Math.floor(this.#negotiatedTimeoutMs / 2)));
@@ -626,7 +551,8 @@ export class SessionEngine {
       });
       const attempt = this.#conn;
       this.#conn = undefined;
-      if (attempt) this.#failAll(attempt.close(), (p) => new SessionExpiredError({ path: pathOf(p.req) }));
+      if (attempt)
+        this.#requests.failAll(attempt.close(), (p) => new SessionExpiredError({ path: pathOf(p.req) }));
       this.#sessionLost('timeout');
     }, timeoutMs);
   }
@@ -642,7 +568,7 @@ export class SessionEngine {
     this.#stopRwProbe();
     this.#sessionId = 0n;
     this.#password = EMPTY_PASSWORD;
-    this.#failQueue((p) => new SessionExpiredError({ path: pathOf(p.req) }));
+    this.#requests.failQueued((p) => new SessionExpiredError({ path: pathOf(p.req) }));
     this.#watches.clearAll('session-lost');
     this.#logger.warn('session lost', { why, renew: this.#opts.renewSessionOnExpiry });
     this.#setState('lost');
@@ -678,8 +604,8 @@ export class SessionEngine {
     const conn = this.#conn;
     if (conn) {
       this.#conn = undefined;
-      this.#failAll(conn.close(), (p) => new ConnectionLossError({ path: pathOf(p.req) }));
-      this.#failQueue((p) => new ConnectionLossError({ path: pathOf(p.req) }));
+      this.#requests.failAll(conn.close(), (p) => new ConnectionLossError({ path: pathOf(p.req) }));
+      this.#requests.failQueued((p) => new ConnectionLossError({ path: pathOf(p.req) }));
       this.#setState('suspended');
       this.#startLostTimer();
     }
@@ -715,8 +641,8 @@ export class SessionEngine {
     this.#stopTimers();
     const conn = this.#conn;
     this.#conn = undefined;
-    if (conn) this.#failAll(conn.close(), () => err);
-    this.#failQueue(() => err);
+    if (conn) this.#requests.failAll(conn.close(), () => err);
+    this.#requests.failQueued(() => err);
     this.#watches.clearAll('closed');
     this.#setState('closed');
     this.#waiters.rejectAll(err);
@@ -730,23 +656,19 @@ export class SessionEngine {
     if (conn !== undefined && conn.phase === 'open' && this.#sessionId !== 0n) {
       const waitMs = Math.min(2_000, Math.max(200, Math.floor(this.#negotiatedTimeoutMs / 3)));
       await new Promise<void>((resolve) => {
-        const p: Packet = {
-          xid: 0,
-          req: { op: 'closeSession' },
-          done: false,
-          sent: false,
-          internal: true,
-          resolve: () => resolve(),
-          reject: () => resolve(),
-        };
-        p.timer = setTimeout(() => this.#reject(p, new RequestTimeoutError()), waitMs);
-        this.#send(conn, p);
+        const p = this.#requests.internal(
+          { op: 'closeSession' },
+          () => resolve(),
+          () => resolve(),
+        );
+        p.timer = setTimeout(() => this.#requests.reject(p, new RequestTimeoutError()), waitMs);
+        this.#requests.send(conn, p);
       });
       this.#logger.info('session closed', { sessionId: hex(this.#sessionId) });
     }
     this.#conn = undefined;
-    if (conn) this.#failAll(conn.close(), () => new ClientClosedError());
-    this.#failQueue(() => new ClientClosedError());
+    if (conn) this.#requests.failAll(conn.close(), () => new ClientClosedError());
+    this.#requests.failQueued(() => new ClientClosedError());
     this.#watches.clearAll('closed');
     this.#sessionId = 0n;
     this.#password = EMPTY_PASSWORD;
