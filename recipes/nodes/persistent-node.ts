@@ -108,6 +108,8 @@ export class PersistentNode implements AsyncDisposable {
   private stateSub: Subscription | null = null;
   private started = false;
   private closePromise: Promise<void> | null = null;
+  /** Session in which the node's watch was last set. */
+  private watchSession = -1n;
 
   constructor(
     private readonly client: ZooKeeperClient,
@@ -297,6 +299,7 @@ export class PersistentNode implements AsyncDisposable {
     }
     try {
       await this.client.getData(path, { watch: this.listener, signal });
+      this.watchSession = this.client.sessionId;
       this.publish(path);
     } catch (err) {
       if (!(err instanceof NoNodeError)) throw err;
@@ -371,20 +374,26 @@ export class PersistentNode implements AsyncDisposable {
       this.requestEnsure();
     } else if (event.type === 'data-changed') {
       this.rewatch(event.path);
-    } else if (event.type === 'session-lost') {
-      // may arrive after the new session already re-created the node: check rather than assume
+    } else if (event.type === 'session-lost' && this.watchSession !== this.client.sessionId) {
+      // (a late notice about a registration of an older session, once the node is re-created
+      // and watched in the new one, is ignored)
       if (this.ephemeral) this.publish(null);
       this.requestEnsure();
     }
   };
 
   private rewatch(path: string): void {
-    this.client.getData(path, { watch: this.listener, signal: this.stopCtl.signal }).catch((err: unknown) => {
-      if (err instanceof NoNodeError) {
-        this.publish(null);
-        this.requestEnsure();
-      }
-      // transient: the next reconnect runs a full check and re-arms the watch
-    });
+    this.client.getData(path, { watch: this.listener, signal: this.stopCtl.signal }).then(
+      () => {
+        this.watchSession = this.client.sessionId;
+      },
+      (err: unknown) => {
+        if (err instanceof NoNodeError) {
+          this.publish(null);
+          this.requestEnsure();
+        }
+        // transient: the next reconnect runs a full check and re-arms the watch
+      },
+    );
   }
 }

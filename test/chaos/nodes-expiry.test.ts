@@ -43,7 +43,7 @@ describe('PersistentNode under session expiry and partitions (dedicated ensemble
       { timeoutMs: 20_000 },
     );
     expect(paths.values).toContain(null);
-    expect(paths.values.at(-1)).toBe(`${base}/worker`);
+    await eventually(() => expect(paths.values.at(-1)).toBe(`${base}/worker`));
     await node.close();
     expect(await observer.exists(`${base}/worker`)).toBeNull();
   });
