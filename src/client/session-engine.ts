@@ -11,8 +11,20 @@
  *   `suspended`; the same session is re-attached on another server. `lost` comes when a server
  *   reports the session expired, or when no server was reached within the session timeout
  *   (Curator's simulated expiry); a new session follows unless `renewSessionOnExpiry` is false.
- * - Read-only: with `canBeReadOnly`, a read-only server is accepted (`read-only`) and the other
- *   hosts are probed with `isro` in the background; when one answers `rw` the engine moves there.
+ * - Read-only: with `canBeReadOnly` the ConnectRequest says so, a read-only server is accepted
+ *   (`read-only`), and the other hosts are probed with the `isro` four-letter word in rounds
+ *   (100 ms, doubling up to 60 s; needs `isro` in `4lw.commands.whitelist`, plain TCP only);
+ *   when one answers `rw` the engine moves there. Without the probe it still moves when the
+ *   read-only server drops its clients on regaining quorum. ZooKeeper's read-only servers only
+ *   create local sessions (servers need `readonlymode.enabled=true` and
+ *   `localSessionsEnabled=true`) and report an existing global session as expired: a client
+ *   that loses quorum therefore goes `suspended`, `lost`, then `read-only` on a new local
+ *   session, which is replaced by a new read/write session once a quorum is back.
+ * - Watches: one-shot watches are armed when their read succeeds (exists on an existing node
+ *   arms a data watch, as in Java), re-armed after reconnects with setWatches/setWatches2 in
+ *   128 KB batches, and told `session-lost` / `closed` once. A one-shot watch on a path that a
+ *   persistent watch already covers stays client-side, because servers before 3.9 would turn
+ *   the persistent watch into a one-shot one (ZOOKEEPER-4466).
  *
  * @module
  */
