@@ -145,6 +145,21 @@ describe('closed client', () => {
     await expect(zk.addWatch('/', () => {})).rejects.toBeInstanceOf(ClientClosedError);
   });
 
+  it('connect() rejects when no server answers in time', async () => {
+    await expect(connect('127.0.0.1:1', { connectTimeoutMs: 200, requestTimeoutMs: 800 })).rejects.toThrow();
+  });
+
+  it('state$ replays the current state to a late subscriber', async () => {
+    const zk = await newClient();
+    const seen: string[] = [];
+    const sub = zk.state$.subscribe((s) => seen.push(s));
+    sub.unsubscribe();
+    expect(seen).toEqual(['connected']);
+    expect(zk.sessionTimeoutMs).toBeGreaterThan(0);
+    expect(zk.sessionPassword.length).toBe(16);
+    expect(zk.sessionId).not.toBe(0n);
+  });
+
   it('await using closes the client', async () => {
     let leaked: ZooKeeperClient | undefined;
     {
