@@ -15,7 +15,8 @@ import { SessionLostError } from '../internal/errors.js';
 import { guaranteedDelete } from '../internal/guaranteed-delete.js';
 import { childPath } from '../internal/path-segment.js';
 import { type ProtectedNode, protectedCreate } from '../internal/protected-create.js';
-import type { SequentialNode } from '../internal/sequence.js';
+import { type SequentialNode, sortSequential } from '../internal/sequence.js';
+import { retryTransient } from '../internal/retry-transient.js';
 import { retryDelayMs, waitForDelete } from '../internal/wait-for-delete.js';
 import { abortable, combineSignal, sleep, type WaitOptions } from '../internal/wait-signal.js';
 import { LatchClosedError } from './errors.js';
@@ -27,7 +28,6 @@ import {
   listParticipants,
   readIds,
   readMarker,
-  sortedContenders,
 } from './latch-participants.js';
 
 /** Options of a {@link LeaderLatch}. */
@@ -242,18 +242,29 @@ export class LeaderLatch implements AsyncDisposable {
     this.#stop.abort(new LatchClosedError());
     this.#completed = true;
     this.#leader.complete();
-    await this.#loop?.catch(() => {});
     if (!wasStarted) return;
+    // Delete our node first (the hand-over starts now), then let the loop wind down.
     const node = this.#node;
     this.#node = undefined;
-    if (this.#markerVersion !== undefined && node && this.#client.sessionId === node.stat.ephemeralOwner) {
-      // Clean hand-over: clear our record so the successor does not wait the takeover delay.
-      await casMarker(this.#client, this.#path, undefined, this.#markerVersion).catch(() => null);
+    const deletions: Promise<unknown>[] = [];
+    if (node) {
+      if (this.#markerVersion !== undefined && this.#client.sessionId === node.stat.ephemeralOwner) {
+        // Clean hand-over: clear our record so the successor does not wait the takeover delay.
+        await casMarker(this.#client, this.#path, undefined, this.#markerVersion).catch(() => null);
+      }
+      deletions.push(this.#deleteNode(node));
     }
-    if (node)
-      await guaranteedDelete(this.#client, node.path, { ephemeralOwner: node.stat.ephemeralOwner }).catch(
-        () => {},
-      );
+    await this.#loop?.catch(() => {});
+    const late = this.#node; // created by the loop while we were closing
+    this.#node = undefined;
+    if (late && late !== node) deletions.push(this.#deleteNode(late));
+    await Promise.all(deletions);
+  }
+
+  #deleteNode(node: ProtectedNode): Promise<unknown> {
+    return guaranteedDelete(this.#client, node.path, { ephemeralOwner: node.stat.ephemeralOwner }).catch(
+      () => {},
+    );
   }
 
   /** Same as `close({ mode: 'notify-leader' })`. */
@@ -336,13 +347,33 @@ export class LeaderLatch implements AsyncDisposable {
 
   async #check(node: ProtectedNode): Promise<Step> {
     const signal = this.#stop.signal;
-    const contenders = await sortedContenders(this.#client, this.#path, signal);
+    // One round trip: the contenders and our own node's stat (the ownership check).
+    const [listing, ours] = await retryTransient(
+      () =>
+        this.#client.multiRead(
+          [
+            { type: 'getChildren', path: this.#path },
+            { type: 'getData', path: node.path },
+          ],
+          { signal },
+        ),
+      signal,
+    );
+    if (listing?.type !== 'getChildren' || ours?.type !== 'getData') {
+      if (listing?.type === 'error' && !(listing.error instanceof NoNodeError)) throw listing.error;
+      if (ours?.type === 'error' && !(ours.error instanceof NoNodeError)) throw ours.error;
+      return { type: 'recreate' };
+    }
+    const contenders = sortSequential(listing.children, (n) => n.base === LATCH_NAME);
     const ourIndex = contenders.findIndex((n) => n.name === node.name);
     if (ourIndex < 0) return { type: 'recreate' };
     if (this.#takeoverDelayMs > 0) return this.#checkWithMarker(node, contenders, ourIndex);
     if (ourIndex > 0)
       return { type: 'wait', path: childPath(this.#path, (contenders[ourIndex - 1] as SequentialNode).name) };
-    return (await this.#verifyOwnership(node)) ? { type: 'leader', node } : { type: 'recreate' };
+    // First in line: lead only if the node belongs to our current session and we are connected
+    // (a node left by an expired session must never make us leader).
+    const owned = ours.stat.ephemeralOwner === this.#client.sessionId && CONNECTED.has(this.#client.state);
+    return owned ? { type: 'leader', node } : { type: 'recreate' };
   }
 
   /** Our node exists, is owned by the current session, and the client is connected. */
