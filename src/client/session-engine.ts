@@ -29,7 +29,6 @@
  * @module
  */
 import type { Observable } from 'rxjs';
-import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import {
   type ConnectResponse,
   decodeResponse,
@@ -56,7 +55,6 @@ import { formatHost, type HostPort, HostProvider } from './host-provider.js';
 import type { Logger } from './logger.js';
 import type { Packet } from './packet.js';
 import { PendingRequests, pathOf } from './pending-requests.js';
-import type { RetryPolicy } from './retry-policy.js';
 import { ConnectionWaiters } from './connection-waiters.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { ReadWriteSeeker } from './rw-probe.js';
@@ -64,57 +62,12 @@ import { isConnectedState, SessionStateHolder } from './session-state.js';
 import { buildSetWatches } from './set-watches.js';
 import { netTransport, type TransportFactory } from './transport.js';
 import type { SessionState } from './types.js';
-import {
-  type RawWatchListener,
-  REMOVE_KINDS,
-  WatchManager,
-  type WatchRegistration,
-} from './watch-manager.js';
+import { REMOVE_KINDS, WatchManager, type WatchRegistration } from './watch-manager.js';
 import { rearmRequests, serverRemoveTypes, shadowedByPersistent } from './watch-removal.js';
+import type { EngineOptions, RemoveWatchesOptions, RequestOptions } from './engine-options.js';
 
+export type { EngineOptions, RemoveWatchesOptions, RequestOptions } from './engine-options.js';
 export type { RawWatchEvent, RawWatchListener, WatchKind, WatchRegistration } from './watch-manager.js';
-
-/** Settings of a {@link SessionEngine}; the façade fills every field. */
-export interface EngineOptions {
-  hosts: HostPort[];
-  /** Requested session timeout; the server negotiates the real one. */
-  sessionTimeoutMs: number;
-  /** Upper bound of one connection attempt (TCP + TLS + handshake). */
-  connectTimeoutMs: number;
-  /** Default per-request timeout; 0 = none. */
-  requestTimeoutMs: number;
-  /** Reconnect backoff, consulted after every host has failed once. */
-  retryPolicy: RetryPolicy;
-  /** Sent (in order) after every handshake, before any other request. */
-  auth: { scheme: string; auth: Buffer }[];
-  canBeReadOnly: boolean;
-  tls?: TlsOptions;
-  renewSessionOnExpiry: boolean;
-  logger: Logger;
-  /** Test hook: replaces the net/tls transport. */
-  transport?: TransportFactory;
-  /** Test hook: false keeps the host order. Default true. */
-  shuffleHosts?: boolean;
-  /** Interval of the first `isro` probe in read-only mode; doubles up to 60 s. Default 100. */
-  rwProbeIntervalMs?: number;
-}
-
-/** Options of one request. */
-export interface RequestOptions {
-  signal?: AbortSignal;
-  /** Overrides `requestTimeoutMs`; 0 = none. */
-  timeoutMs?: number;
-  /** A watch armed when the reply is OK (or NONODE for `exist`), or when addWatch succeeds. */
-  watch?: WatchRegistration;
-}
-
-/** Options of {@link SessionEngine.removeWatches}. */
-export interface RemoveWatchesOptions {
-  listener?: RawWatchListener;
-  local?: boolean;
-  signal?: AbortSignal;
-  timeoutMs?: number;
-}
 
 const EMPTY_PASSWORD = Buffer.alloc(16);
 
