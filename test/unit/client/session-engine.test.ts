@@ -653,4 +653,19 @@ describe('SessionEngine auth, read-only, close', () => {
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
     expect(engine.stats().errors).toBe(200);
   });
+
+  it('drops a connection that sends garbage framing, fails its requests, and reconnects', async () => {
+    const zk = new FakeZk();
+    const { engine } = makeEngine(zk);
+    const c = await zk.conn(0);
+    c.handshake({ sessionId: 4n });
+    await engine.waitForConnection();
+    const p = engine.request({ op: 'sync', path: '/' });
+    await c.waitRequest('sync');
+    c.send(Buffer.from([0xff, 0xff, 0xff, 0xf0, 1, 2, 3]));
+    await expect(p).rejects.toBeInstanceOf(ConnectionLossError);
+    const c2 = await zk.conn(1);
+    c2.handshake({ sessionId: 4n });
+    await until(() => engine.state === 'reconnected');
+  });
 });
