@@ -150,3 +150,24 @@ describe('LeaderLatch', () => {
     await second.close();
   });
 });
+
+describe('LeaderLatch herd', () => {
+  it('with 20 followers, the leader leaving wakes exactly one of them (watch events counted)', async () => {
+    const clients = await peers(21);
+    const latches = clients.map((c, i) => new LeaderLatch(c, '/herd', { id: `p${i}` }));
+    for (const latch of latches) await latch.start();
+    await latches[0]?.waitForLeadership({ timeoutMs: 10_000 });
+    // Let every follower arm its predecessor watch.
+    await eventually(async () => expect((await latches[0]?.participants())?.length).toBe(21));
+    await new Promise((r) => setTimeout(r, 300));
+    const followers = clients.slice(1);
+    const before = followers.map((c) => c.stats().watchEvents);
+    await latches[0]?.close();
+    await latches[1]?.waitForLeadership({ timeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 300)); // any extra (herd) events would arrive by now
+    const woken = followers.map((c, i) => c.stats().watchEvents - (before[i] ?? 0));
+    expect(woken.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(woken[0]).toBe(1);
+    for (const latch of latches.slice(1)) await latch.close();
+  }, 60_000);
+});

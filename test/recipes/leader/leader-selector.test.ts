@@ -133,3 +133,31 @@ describe('LeaderSelector', () => {
     await next.close();
   });
 });
+
+describe('LeaderSelector stress', () => {
+  it('8 sessions x 5 terms with autoRequeue: a shared check never sees two leaders at once', async () => {
+    const clients = await peers(8);
+    let running = 0;
+    let maxRunning = 0;
+    let terms = 0;
+    const all = clients.map(
+      (client) =>
+        new LeaderSelector(
+          client,
+          '/stress',
+          async () => {
+            running++;
+            maxRunning = Math.max(maxRunning, running);
+            await new Promise((r) => setImmediate(r));
+            terms++;
+            running--;
+          },
+          { autoRequeue: true },
+        ),
+    );
+    for (const s of all) await s.start();
+    await eventually(() => expect(terms).toBeGreaterThanOrEqual(40), { timeoutMs: 30_000 });
+    await Promise.all(all.map((s) => s.close()));
+    expect(maxRunning).toBe(1);
+  }, 60_000);
+});
