@@ -138,6 +138,24 @@ for (const watchMode of ['persistent', 'one-shot'] as const) {
   });
 }
 
+describe('TreeCache at the root', () => {
+  it("caches a chroot's whole tree from '/'", async () => {
+    const client = await newClient();
+    await client.create('/x', 'x');
+    await client.create('/x/y', 'y');
+    const cache = new TreeCache(client, '/', { decode: utf8 });
+    await cache.start({ timeoutMs: 10_000 });
+    expect([...cache.current.keys()].sort()).toEqual(['/', '/x', '/x/y']);
+    await client.create('/z', 'z');
+    await client.delete('/x/y');
+    await eventually(() => expect([...cache.current.keys()].sort()).toEqual(['/', '/x', '/z']));
+    const kids = new ChildrenCache(client, '/', { decode: utf8 });
+    await kids.start({ timeoutMs: 10_000 });
+    expect([...kids.current.keys()].sort()).toEqual(['x', 'z']);
+    await Promise.all([cache.close(), kids.close()]);
+  });
+});
+
 describe('TreeCache watches', () => {
   it('persistent mode: one recursive watch; close removes the local listener and stops events', async () => {
     const client = await newClient();
