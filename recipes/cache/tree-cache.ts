@@ -124,7 +124,7 @@ export class TreeCache<T = Buffer> implements AsyncDisposable {
       if (hub.initialized) subscriber.next(hub.last ?? this.freeze(hub));
       return () => {
         hub.treeSubs.delete(subscriber);
-        this.release(hub);
+        void this.release(hub).catch(() => undefined);
       };
     });
     this.events$ = new Observable((subscriber) => {
@@ -134,7 +134,7 @@ export class TreeCache<T = Buffer> implements AsyncDisposable {
       hub.eventSubs.add(subscriber);
       return () => {
         hub.eventSubs.delete(subscriber);
-        this.release(hub);
+        void this.release(hub).catch(() => undefined);
       };
     });
   }

@@ -192,7 +192,11 @@ export class ConfigStore<T> implements AsyncDisposable {
 
   /**
    * Read-modify-write with a version check: `fn` gets the current config (or `defaultValue`)
-   * and returns the new one; retried on conflicting writes. Resolves with what was written.
+   * and returns the new one; retried on conflicting writes (so `fn` may run more than once and
+   * must not have side effects). Resolves with what was written; `config$`/`get()` show it once
+   * the watch delivers it (normally one round trip later). A write whose reply was lost is
+   * recognised by its bytes and not applied twice. Throws `UpdateConflictError` when the retry
+   * policy gives up.
    */
   async update(fn: (current: T | undefined) => T, opts: WaitOptions = {}): Promise<{ value: T; stat: Stat }> {
     let written: T | undefined;
