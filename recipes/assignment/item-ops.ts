@@ -5,6 +5,8 @@ import {
   NoNodeError,
   type ZooKeeperClient,
 } from '../../src/index.js';
+import { sleep } from '../internal/abortable.js';
+import { isTransientError, retryDelayMs } from '../internal/wait-for-delete.js';
 import { decodeOwner, encodeOwner } from './owner-record.js';
 import type { WorkPaths } from './work-paths.js';
 
@@ -77,7 +79,7 @@ export async function readOwnFence(
       { type: 'getData', path: paths.item(item) },
     ]);
     if (owner?.type !== 'getData' || itemNode?.type !== 'getData') return null;
-    const o = decodeOwner(owner.data, owner.stat.ephemeralOwner);
+    const o = decodeOwner(owner.data, owner.stat);
     return o.nonce === nonce && o.sessionId === client.sessionId ? itemNode.stat.version : null;
   } catch {
     return undefined;
@@ -122,4 +124,42 @@ export async function writeFencedProgress(
     }
   }
   return false;
+}
+
+/**
+ * Deletes an item's owner node only if it is OURS (our nonce, in the session `sessionId`), and
+ * keeps trying through connection loss. Never deletes another worker's node: the node is read
+ * first, and a node with our nonce can only disappear through us (or our session's end), so it
+ * cannot be replaced between that read and the delete. Resolves with the `czxid` of the node it
+ * deleted, or `undefined` when there was nothing of ours to delete (gone, someone else's, our
+ * session is over, client closed).
+ *
+ * @example
+ * ```ts
+ * const deleted = await releaseOwnerNode(client, paths, 'host-1', nonce, client.sessionId);
+ * ```
+ */
+export async function releaseOwnerNode(
+  client: ZooKeeperClient,
+  paths: WorkPaths,
+  item: string,
+  nonce: string,
+  sessionId: bigint,
+): Promise<bigint | undefined> {
+  const path = paths.owner(item);
+  for (let attempt = 1; ; attempt++) {
+    if (client.state === 'closed' || client.state === 'lost' || client.sessionId !== sessionId)
+      return undefined;
+    try {
+      const { data, stat } = await client.getData(path);
+      const owner = decodeOwner(data, stat);
+      if (owner.nonce !== nonce || owner.sessionId !== sessionId) return undefined;
+      await client.delete(path, { version: stat.version });
+      return stat.czxid;
+    } catch (err) {
+      if (err instanceof NoNodeError) return undefined;
+      if (!(isTransientError(err) || err instanceof BadVersionError)) return undefined;
+      await sleep(retryDelayMs(attempt));
+    }
+  }
 }

@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * const o: OwnerRecord = { worker: 'w1', nonce: 'f3…', sessionId: 0x1234n };
+ * const o: OwnerRecord = { worker: 'w1', nonce: 'f3…', sessionId: 0x1234n, czxid: 0x99n };
  * ```
  */
 export interface OwnerRecord {
@@ -13,6 +13,8 @@ export interface OwnerRecord {
   readonly nonce: string;
   /** `ephemeralOwner` of the owner node. */
   readonly sessionId: bigint;
+  /** `czxid` of the owner node: tells one incarnation of the node from the next. */
+  readonly czxid: bigint;
 }
 
 /**
@@ -33,18 +35,20 @@ export function encodeOwner(worker: string, nonce: string): string {
  *
  * @example
  * ```ts
- * const owner = decodeOwner(data, stat.ephemeralOwner);
+ * const owner = decodeOwner(data, stat);
  * ```
  */
-export function decodeOwner(data: Buffer, sessionId: bigint): OwnerRecord {
+export function decodeOwner(data: Buffer, stat: { ephemeralOwner: bigint; czxid: bigint }): OwnerRecord {
+  const { ephemeralOwner: sessionId, czxid } = stat;
   try {
     const v = JSON.parse(data.toString('utf8')) as { worker?: unknown; nonce?: unknown };
     return {
       worker: typeof v.worker === 'string' ? v.worker : '',
       nonce: typeof v.nonce === 'string' ? v.nonce : '',
       sessionId,
+      czxid,
     };
   } catch {
-    return { worker: '', nonce: '', sessionId };
+    return { worker: '', nonce: '', sessionId, czxid };
   }
 }

@@ -111,7 +111,7 @@ export class OwnershipView {
       for (;;) {
         try {
           const { data, stat } = await this.#client.getData(path, { watch });
-          owner = decodeOwner(data, stat.ephemeralOwner);
+          owner = decodeOwner(data, stat);
           break;
         } catch (err) {
           if (!(err instanceof NoNodeError)) throw err;
@@ -126,7 +126,7 @@ export class OwnershipView {
     const before = this.owners.get(item);
     if (owner) this.owners.set(item, owner);
     else this.owners.delete(item);
-    if (before?.nonce !== owner?.nonce || before?.sessionId !== owner?.sessionId) this.#onChange();
+    if (before?.czxid !== owner?.czxid) this.#onChange();
   }
 
   #listenerFor(item: string): WatchListener {

@@ -3,11 +3,10 @@ import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import { type CallOptions, NoNodeError, type SessionState, type ZooKeeperClient } from '../../src/index.js';
 import { sleep, type WaitOptions } from '../internal/abortable.js';
 import { SessionLostError } from '../internal/errors.js';
-import { guaranteedDelete } from '../internal/guaranteed-delete.js';
 import { retryDelayMs } from '../internal/wait-for-delete.js';
 import { GroupMember } from '../membership/group-member.js';
 import { planAssignment } from './assignment-plan.js';
-import { claimItem, readOwnFence, writeFencedProgress } from './item-ops.js';
+import { claimItem, readOwnFence, releaseOwnerNode, writeFencedProgress } from './item-ops.js';
 import { OwnershipView } from './ownership-view.js';
 import { NotItemOwnerError } from './not-item-owner-error.js';
 import { WorkPaths } from './work-paths.js';
@@ -130,6 +129,8 @@ export class WorkAssignment implements AsyncDisposable {
   readonly #subject = new BehaviorSubject<readonly OwnedItem[]>([]);
   readonly #held = new Map<string, Held>();
   readonly #releasing = new Set<string>();
+  /** czxids of owner nodes of ours that we deleted: stale view records of them are ignored. */
+  readonly #deadCzxids = new Set<bigint>();
   readonly #maxClaims: number;
   #workers: ReadonlyMap<string, number> = new Map();
   #subs: Subscription[] = [];
@@ -353,7 +354,7 @@ export class WorkAssignment implements AsyncDisposable {
     let failures = 0;
     while (this.#dirty && !this.#closing) {
       this.#dirty = false;
-      if (!this.#active) return;
+      if (!this.#active || this.#client.state === 'closed') return;
       for (;;) {
         // Membership must have been stable for settleMs (each change restarts the wait).
         const settle = this.#settleMs - (performance.now() - this.#membersChangedAt);
@@ -377,8 +378,10 @@ export class WorkAssignment implements AsyncDisposable {
   async #reconcile(): Promise<void> {
     const session = this.#client.sessionId;
     const owners = new Map<string, string>();
+    const visible = new Set<bigint>();
     for (const [item, o] of this.#view.owners) {
-      if (this.#releasing.has(item)) continue;
+      visible.add(o.czxid);
+      if (this.#releasing.has(item) || this.#deadCzxids.has(o.czxid)) continue;
       const held = this.#held.get(item);
       if (held && o.nonce !== this.#nonce) {
         // Someone else's node: ours is gone (safety net; normally seen as a deleted event).
@@ -395,6 +398,7 @@ export class WorkAssignment implements AsyncDisposable {
       }
       owners.set(item, o.worker);
     }
+    for (const czxid of this.#deadCzxids) if (!visible.has(czxid)) this.#deadCzxids.delete(czxid);
     for (const item of this.#held.keys()) owners.set(item, this.workerId);
     const workers = new Map(this.#workers);
     if (!workers.has(this.workerId)) workers.set(this.workerId, this.#member.payload.capacity);
@@ -409,6 +413,8 @@ export class WorkAssignment implements AsyncDisposable {
       if (held.verified && this.#held.get(held.item) === held) this.#activate(held);
       else if (this.#held.get(held.item) === held) this.#failed = true; // could not tell: retry
     }
+    // Claim only items whose owner node the view has seen go (a record we know to be dead
+    // waits for the view: its delete event is on the way).
     const claims = [...plan]
       .filter(
         ([item, w]) =>
@@ -447,9 +453,8 @@ export class WorkAssignment implements AsyncDisposable {
     this.#held.delete(item);
     this.#releasing.add(item);
     try {
-      await guaranteedDelete(this.#client, this.#paths.owner(item), { ephemeralOwner: this.#sessionId });
-    } catch {
-      // non-transient (e.g. NoAuth): the node stays until our session ends
+      const czxid = await releaseOwnerNode(this.#client, this.#paths, item, this.#nonce, this.#sessionId);
+      if (czxid !== undefined) this.#deadCzxids.add(czxid);
     } finally {
       this.#releasing.delete(item);
       // The deleted event may have been handled while the item was still marked releasing.

@@ -85,7 +85,7 @@ export async function readWorkOwners(
     opts,
   );
   results.forEach((r, i) => {
-    if (r.type === 'getData') out.set(items[i]!, decodeOwner(r.data, r.stat.ephemeralOwner).worker);
+    if (r.type === 'getData') out.set(items[i]!, decodeOwner(r.data, r.stat).worker);
   });
   return out;
 }
