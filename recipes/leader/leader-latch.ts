@@ -19,6 +19,7 @@ import { type SequentialNode, sortSequential } from '../internal/sequence.js';
 import { retryTransient } from '../internal/retry-transient.js';
 import { retryDelayMs, waitForDelete } from '../internal/wait-for-delete.js';
 import { abortable, combineSignal, sleep, type WaitOptions } from '../internal/wait-signal.js';
+import { watchTrigger } from '../internal/watch-trigger.js';
 import { LatchClosedError } from './errors.js';
 import { holdLeadership } from './hold-leadership.js';
 import {
@@ -292,7 +293,7 @@ export class LeaderLatch implements AsyncDisposable {
             signal: stop,
             ownerSessionId: node.stat.ephemeralOwner,
           });
-        else if (step.type === 'delay') await sleep(step.ms, stop);
+        else if (step.type === 'delay') await this.#delay(step.ms);
         else if (step.type === 'recreate') this.#dropNode();
       } catch (err) {
         this.#setLeader(false);
@@ -374,6 +375,29 @@ export class LeaderLatch implements AsyncDisposable {
     // (a node left by an expired session must never make us leader).
     const owned = ours.stat.ephemeralOwner === this.#client.sessionId && CONNECTED.has(this.#client.state);
     return owned ? { type: 'leader', node } : { type: 'recreate' };
+  }
+
+  /**
+   * Waits out (part of) the takeover delay, waking early when the participants or the leader
+   * record change: a clean close clears the record, and a returning leader adds its node.
+   */
+  async #delay(ms: number): Promise<void> {
+    const stop = this.#stop.signal;
+    const children = watchTrigger();
+    const record = watchTrigger();
+    const timer = new AbortController();
+    try {
+      await this.#client.getChildren(this.#path, { watch: children.listener, signal: stop });
+      await this.#client.getData(this.#path, { watch: record.listener, signal: stop });
+      await abortable(
+        Promise.race([children.fired, record.fired, sleep(ms, timer.signal).catch(() => {})]),
+        stop,
+      );
+    } finally {
+      timer.abort();
+      children.dispose(this.#client, this.#path, 'children');
+      record.dispose(this.#client, this.#path, 'data');
+    }
   }
 
   /** Our node exists, is owned by the current session, and the client is connected. */

@@ -145,8 +145,11 @@ describe('LeaderLatch', () => {
     await back.waitForLeadership({ timeoutMs: 5_000 });
     expect(second.isLeader).toBe(false);
     expect(await second.leader()).toBe('first');
+    // The successor is still inside its delay window: a clean close must hand over at once.
+    const closed = Date.now();
     await back.close();
     await second.waitForLeadership({ timeoutMs: 5_000 });
+    expect(Date.now() - closed).toBeLessThan(delay / 2);
     await second.close();
   });
 });
