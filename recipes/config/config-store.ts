@@ -132,6 +132,7 @@ export class ConfigStore<T> implements AsyncDisposable {
   private staleSince: number | null = null;
   private sub: Subscription | null = null;
   private failure: unknown;
+  private lastWrite: { value: T; stat: Stat } | null = null;
 
   constructor(
     private readonly client: ZooKeeperClient,
@@ -179,6 +180,10 @@ export class ConfigStore<T> implements AsyncDisposable {
       if (opts.maxStalenessMs !== undefined && this.latest.stale && age > opts.maxStalenessMs) {
         throw new StaleConfigError(this.path, age);
       }
+      const mine = this.lastWrite;
+      const seen = this.latest.stat;
+      // read-your-writes: our own update is newer than what the watch has delivered so far
+      if (mine && seen && mine.stat.czxid === seen.czxid && mine.stat.mzxid > seen.mzxid) return mine.value;
       return this.latest.value;
     }
     try {
@@ -193,8 +198,8 @@ export class ConfigStore<T> implements AsyncDisposable {
   /**
    * Read-modify-write with a version check: `fn` gets the current config (or `defaultValue`)
    * and returns the new one; retried on conflicting writes (so `fn` may run more than once and
-   * must not have side effects). Resolves with what was written; `config$`/`get()` show it once
-   * the watch delivers it (normally one round trip later). A write whose reply was lost is
+   * must not have side effects). Resolves with what was written; `get()` returns it at once
+   * (read-your-writes), `config$` once the watch delivers it (normally a round trip later). A write whose reply was lost is
    * recognised by its bytes and not applied twice. Throws `UpdateConflictError` when the retry
    * policy gives up.
    */
@@ -213,6 +218,7 @@ export class ConfigStore<T> implements AsyncDisposable {
     );
     if (!r.succeeded || r.stat === null || r.postValue === null)
       throw new UpdateConflictError(this.path, r.attempts);
+    this.lastWrite = { value: written as T, stat: r.stat };
     return { value: written as T, stat: r.stat };
   }
 

@@ -36,6 +36,18 @@ describe('ConfigStore', () => {
     await store.close();
   });
 
+  it('get() reads its own update at once (read-your-writes), config$ follows', async () => {
+    const client = await newClient();
+    await client.create('/ryw', JSON.stringify({ max: 1 }));
+    const store = new ConfigStore<Limits>(client, '/ryw');
+    await store.start({ timeoutMs: 5_000 });
+    const seen = collect(store.config$);
+    await store.update((c) => ({ max: (c?.max ?? 0) + 1 }));
+    expect(await store.get()).toEqual({ max: 2 });
+    await eventually(() => expect(seen.values.at(-1)?.value).toEqual({ max: 2 }));
+    await store.close();
+  });
+
   it('update() creates the node when missing and returns what it wrote', async () => {
     const client = await newClient();
     const store = new ConfigStore<Limits>(client, '/cfg/new', { defaultValue: { max: 0 } });
