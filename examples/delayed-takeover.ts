@@ -7,14 +7,13 @@
  *
  * Run: `tsx examples/delayed-takeover.ts [connectString]`
  */
+import { filter, firstValueFrom } from 'rxjs';
 import { connect } from '../src/index.js';
 import { LeaderLatch } from '../recipes/leader/index.js';
 import { expireSession } from '../src/testing/index.js';
 import { runExample } from './support/run-example.js';
 
-export async function main(
-  connectString: string,
-): Promise<{
+export async function main(connectString: string): Promise<{
   leaderAfterBlip: string | undefined;
   standbyLedDuringBlip: boolean;
   leaderAfterCleanExit: string | undefined;
@@ -34,7 +33,9 @@ export async function main(
 
   // Blip: canal-1's session expires; its client opens a new session at once and rejoins.
   console.log('canal-1 loses its session (network blip)…');
+  const dropped = firstValueFrom(latch1.isLeader$.pipe(filter((leading) => !leading)));
   await expireSession(canal1, { connectString });
+  await dropped; // canal-1 noticed: it no longer believes it leads
   await latch1.waitForLeadership({ timeoutMs: 15_000 }); // back in time: it leads again
   const leaderAfterBlip = await latch2.leader();
   console.log(

@@ -41,7 +41,7 @@ export async function main(
   let writerAlone = true;
   const rw = clients.map((client) => new ReadWriteLock(client, '/locks/catalog'));
   const reading = clients.map(async (_, i) => {
-    await using lock = await rw[i]!.readLock.acquire({ timeoutMs: 20_000 });
+    await using _readLock = await rw[i]!.readLock.acquire({ timeoutMs: 20_000 });
     readers++;
     maxReaders = Math.max(maxReaders, readers);
     await pause(300);
