@@ -147,22 +147,30 @@ export class LeaderLatch implements AsyncDisposable {
 
   /**
    * Joins the election. Resolves once our node exists (so start order is queue order);
-   * leadership follows asynchronously. Calling it twice is an error.
+   * leadership follows asynchronously. Calling it twice is an error. If `signal` aborts or
+   * `timeoutMs` passes first (e.g. no connection), the latch is closed and the call rejects.
    *
    * @example
    * ```ts
    * await latch.start();
    * ```
    */
-  async start(): Promise<void> {
+  async start(opts: WaitOptions = {}): Promise<void> {
     if (this.#state !== 'latent') throw new LatchClosedError(`leader latch already ${this.#state}`);
+    const signal = combineSignal(opts);
     this.#state = 'started';
     let created: () => void = () => {};
     const firstNode = new Promise<void>((resolve) => {
       created = resolve;
     });
     this.#loop = this.#run(created);
-    await abortable(firstNode, this.#stop.signal);
+    try {
+      await abortable(firstNode, signal ? AbortSignal.any([signal, this.#stop.signal]) : this.#stop.signal);
+    } catch (err) {
+      // Not in the election after all: leave it cleanly (a node created meanwhile is deleted).
+      await this.close({ mode: 'silent' });
+      throw err;
+    }
   }
 
   /**

@@ -2,7 +2,7 @@
 // an AbortSignal that fires when leadership is lost; leadership is released when it returns.
 import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
 import type { ZooKeeperClient } from '../../src/index.js';
-import { abortable } from '../internal/wait-signal.js';
+import { abortable, type WaitOptions } from '../internal/wait-signal.js';
 import { LatchClosedError, LeadershipLostError } from './errors.js';
 import { type FencingToken, LeaderLatch, type LeaderLatchOptions } from './leader-latch.js';
 import { type LatchParticipant, listParticipants } from './latch-participants.js';
@@ -78,18 +78,19 @@ export class LeaderSelector implements AsyncDisposable {
   }
 
   /**
-   * Joins the election; resolves once our node exists.
+   * Joins the election; resolves once our node exists (rejects, leaving the election, if
+   * `signal` aborts or `timeoutMs` passes first).
    *
    * @example
    * ```ts
    * await selector.start();
    * ```
    */
-  async start(): Promise<void> {
+  async start(opts: WaitOptions = {}): Promise<void> {
     if (this.#state !== 'latent') throw new LatchClosedError(`leader selector already ${this.#state}`);
     this.#state = 'started';
     const latch = this.#newLatch();
-    await latch.start();
+    await latch.start(opts);
     this.#loop = this.#run(latch);
   }
 

@@ -1,4 +1,5 @@
 // Typed errors of the queue recipes.
+import { RecipeError } from '../internal/errors.js';
 
 /**
  * A take's delete was sent but its reply was lost (connection loss, timeout or session expiry),
@@ -15,8 +16,7 @@
  * }
  * ```
  */
-export class TakeOutcomeUnknownError extends Error {
-  override readonly name = 'TakeOutcomeUnknownError';
+export class TakeOutcomeUnknownError extends RecipeError {
   constructor(
     /** Node name of the item, e.g. `qn-0000000042`. */
     readonly itemName: string,
@@ -42,8 +42,7 @@ export class TakeOutcomeUnknownError extends Error {
  * }
  * ```
  */
-export class PutManyError extends Error {
-  override readonly name = 'PutManyError';
+export class PutManyError extends RecipeError {
   constructor(
     /** Names of the items created before the failure. */
     readonly created: readonly string[],
@@ -66,8 +65,7 @@ export class PutManyError extends Error {
  * }
  * ```
  */
-export class ItemLockLostError extends Error {
-  override readonly name = 'ItemLockLostError';
+export class ItemLockLostError extends RecipeError {
   constructor(
     /** Node name of the item. */
     readonly itemName: string,
