@@ -182,6 +182,43 @@ describe('caches under server kills and session expiry (dedicated ensemble)', ()
     });
   }
 
+  it('TreeCache across a server kill (reconnect to another server): equals a full read, no phantom events', async () => {
+    const { ensemble } = zk;
+    const root = `/tree-kill-${Date.now()}`;
+    const writer = await client(hostsOf([2]));
+    await writer.create(root, 'root');
+    for (let i = 0; i < 30; i++) await writer.create(`${root}/n${i}`, `v0-${i}`);
+    const watcher = await client(hostsOf([0]));
+    const cache = new TreeCache(watcher, root, { decode: utf8 });
+    const events = collect(cache.events$);
+    await cache.start({ timeoutMs: 10_000 });
+    // the watcher's only server dies; the rest of the ensemble keeps quorum and takes writes
+    await ensemble.kill(0);
+    await waitState(watcher, 'suspended');
+    for (let i = 0; i < 10; i++) await retrying(() => writer.setData(`${root}/n${i}`, `v1-${i}`));
+    for (let i = 10; i < 15; i++) await retrying(() => writer.delete(`${root}/n${i}`));
+    for (let i = 0; i < 5; i++) await retrying(() => writer.create(`${root}/m${i}`, `new-${i}`));
+    await ensemble.start(0);
+    await eventually(
+      async () => {
+        const truth = await readTree(writer, root);
+        expect(new Map([...cache.current].map(([p, n]) => [p, n.data]))).toEqual(
+          new Map([...truth].map(([p, n]) => [p, n.data])),
+        );
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(events.values.some((e) => e.type === 'resynced')).toBe(true);
+    const nodeEvents = events.values.filter((e) => e.type !== 'initialized' && e.type !== 'resynced');
+    expect(replay(nodeEvents as TreeEvent<string>[])).toEqual(
+      new Map([...cache.current].map(([p, n]) => [p, n.data])),
+    );
+    const untouched = nodeEvents.filter((e) => 'path' in e && e.path === `${root}/n20`).map((e) => e.type);
+    expect(untouched).toEqual(['added']);
+    events.sub.unsubscribe();
+    await cache.close();
+  });
+
   it('ConfigStore: stale with a growing age while suspended, fresh again after the re-read', async () => {
     const { ensemble } = zk;
     const path = `/config-${Date.now()}`;
