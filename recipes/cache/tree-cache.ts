@@ -55,6 +55,9 @@ interface Hub<T> {
   refs: number;
   flushTimer: NodeJS.Immediate | null;
   last: ReadonlyMap<string, NodeValue<T>> | null;
+  /** Set once the engine completed or failed (`error` holds the failure). */
+  ended: boolean;
+  error?: unknown;
 }
 
 /**
@@ -120,6 +123,7 @@ export class TreeCache<T = Buffer> implements AsyncDisposable {
     this.options = { maxDepth, watchMode: options.watchMode ?? 'auto', maxInFlight };
     this.tree$ = new Observable((subscriber) => {
       const hub = this.acquire();
+      if (hub.ended) return this.endLate(hub, subscriber);
       hub.treeSubs.add(subscriber);
       if (hub.initialized) subscriber.next(hub.last ?? this.freeze(hub));
       return () => {
@@ -129,6 +133,7 @@ export class TreeCache<T = Buffer> implements AsyncDisposable {
     });
     this.events$ = new Observable((subscriber) => {
       const hub = this.acquire();
+      if (hub.ended) return this.endLate(hub, subscriber);
       for (const [p, n] of hub.nodes) subscriber.next({ type: 'added', path: p, data: n.data, stat: n.stat });
       if (hub.initialized) subscriber.next({ type: 'initialized' });
       hub.eventSubs.add(subscriber);
@@ -190,6 +195,7 @@ export class TreeCache<T = Buffer> implements AsyncDisposable {
       refs: 1,
       flushTimer: null,
       last: null,
+      ended: false,
     };
     this.hub = hub;
     hub.sub = sync.events$.subscribe({
@@ -250,7 +256,16 @@ export class TreeCache<T = Buffer> implements AsyncDisposable {
     return hub.last;
   }
 
+  /** A subscriber that arrived when the engine had already ended (e.g. the client is closed). */
+  private endLate(hub: Hub<T>, subscriber: Subscriber<never> | Subscriber<unknown>): () => void {
+    if (hub.error === undefined) subscriber.complete();
+    else subscriber.error(hub.error);
+    return () => void this.release(hub).catch(() => undefined);
+  }
+
   private end(hub: Hub<T>, err?: unknown): void {
+    hub.ended = true;
+    if (err !== undefined) hub.error = err;
     if (this.hub === hub) this.hub = null;
     if (hub.flushTimer) clearImmediate(hub.flushTimer);
     const subs = [...hub.treeSubs, ...hub.eventSubs];

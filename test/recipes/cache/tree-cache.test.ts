@@ -138,6 +138,24 @@ for (const watchMode of ['persistent', 'one-shot'] as const) {
   });
 }
 
+describe('TreeCache lifecycle', () => {
+  it('completes its streams when the client closes; start() on a closed client rejects', async () => {
+    const client = await newClient();
+    await client.create('/l', 'x');
+    const cache = new TreeCache(client, '/l', { decode: utf8 });
+    const tree = collect(cache.tree$);
+    const events = collect(cache.events$);
+    await cache.start({ timeoutMs: 5_000 });
+    await client.close();
+    await eventually(() => expect(tree.completed && events.completed).toBe(true));
+    const late = collect(cache.tree$);
+    expect(late.completed).toBe(true);
+    await expect(cache.start({ timeoutMs: 1_000 })).rejects.toThrow();
+    await cache.close();
+    await cache[Symbol.asyncDispose]();
+  });
+});
+
 describe('TreeCache at the root', () => {
   it("caches a chroot's whole tree from '/'", async () => {
     const client = await newClient();
