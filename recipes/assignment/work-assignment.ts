@@ -52,7 +52,11 @@ export interface OwnedItem {
    * owner, so it can serve as a fencing token in systems outside ZooKeeper.
    */
   readonly epoch: number;
-  /** Aborts the moment this worker must stop working on the item (moved, suspended, lost, closed). */
+  /**
+   * Aborts the moment this worker must stop working on the item: with a `NotItemOwnerError` when
+   * the item moves to another worker, a `SessionLostError` (reason `suspended`, `expired`,
+   * `closed` or `node-deleted`) otherwise.
+   */
   readonly signal: AbortSignal;
 }
 
@@ -404,7 +408,7 @@ export class WorkAssignment implements AsyncDisposable {
     if (!workers.has(this.workerId)) workers.set(this.workerId, this.#member.payload.capacity);
     const plan = planAssignment({ workers, items: [...this.#view.items], owners });
     const releases = [...this.#held.keys()].filter((item) => plan.get(item) !== this.workerId);
-    for (const item of releases) this.#pause(item, 'node-deleted');
+    for (const item of releases) this.#pause(item, 'moved');
     if (releases.length > 0) this.#emit();
     await Promise.all(releases.map((item) => this.#release(item)));
     for (const held of [...this.#held.values()]) {
@@ -488,13 +492,16 @@ export class WorkAssignment implements AsyncDisposable {
     };
   }
 
-  #pause(item: string, reason: SessionLostError['reason']): void {
+  /** Aborts the item's signal: `moved` with a NotItemOwnerError, the rest with a SessionLostError. */
+  #pause(item: string, reason: SessionLostError['reason'] | 'moved'): void {
     const held = this.#held.get(item);
     if (!held) return;
     held.verified = false;
     if (!held.controller) return;
     held.controller.abort(
-      new SessionLostError(this.#sessionId, reason, `item ${item} is no longer owned (${reason})`),
+      reason === 'moved'
+        ? new NotItemOwnerError(item, this.workerId)
+        : new SessionLostError(this.#sessionId, reason, `item ${item} is no longer owned (${reason})`),
     );
     held.controller = null;
     held.view = null;

@@ -97,7 +97,8 @@ export class GroupMember<P = unknown> implements AsyncDisposable {
 
   /**
    * Joins: creates our node and reads the group. Resolves once both are done; rejects on a
-   * non-transient create error (e.g. NoAuth) or after `timeoutMs`.
+   * non-transient create error (e.g. NoAuth) or after `timeoutMs` (the member keeps trying in the
+   * background until `close()`).
    *
    * @example
    * ```ts

@@ -111,6 +111,7 @@ describe('WorkAssignment', () => {
     await a.start({ timeoutMs: 10_000 });
     await eventually(() => expect(a.assignments.map((x) => x.item)).toEqual(['only']));
     const epoch = a.assignments[0]!.epoch;
+    const owned = a.assignments[0]!;
     await a.progress('only', 'offset=10');
     await a.progress('only', 'offset=20');
     await a.setCapacity(0);
@@ -119,6 +120,7 @@ describe('WorkAssignment', () => {
     await eventually(() => expect(b.assignments.map((x) => x.item)).toEqual(['only']));
     expect(b.assignments[0]!.epoch).toBeGreaterThan(epoch);
     expect(a.assignments).toEqual([]);
+    expect(owned.signal.reason).toBeInstanceOf(NotItemOwnerError);
     expect((await b.readProgress('only'))?.toString()).toBe('offset=20');
     await expect(a.progress('only', 'offset=5')).rejects.toBeInstanceOf(NotItemOwnerError);
     await b.progress('only', 'offset=30');
