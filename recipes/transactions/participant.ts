@@ -28,7 +28,11 @@ export interface VoteContext {
   readonly signal: AbortSignal;
 }
 
-/** A participant's decision: prepare the work and answer `commit`, or refuse with `abort`. */
+/**
+ * A participant's decision: prepare the work and answer `commit`, or refuse with `abort`.
+ * (TypeScript widens the literal of a parameterless async arrow: write
+ * `async () => 'commit' as const` or give it a return type.)
+ */
 export type DecideFn = (payload: Buffer, context: VoteContext) => Promise<Outcome> | Outcome;
 
 /** Slack after the deadline before a participant aborts an undecided transaction itself. */

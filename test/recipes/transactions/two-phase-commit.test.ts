@@ -30,7 +30,7 @@ describe('TwoPhaseCommit', () => {
         seen.push(payload.toString());
         return 'commit';
       }),
-      TwoPhaseCommit.participant(b, '/2pc', 'b').vote(tx.txId, async () => 'commit'),
+      TwoPhaseCommit.participant(b, '/2pc', 'b').vote(tx.txId, async () => 'commit' as const),
     ]);
     expect([await tx.outcome, oa, ob]).toEqual(['commit', 'commit', 'commit']);
     expect(seen).toEqual(['{"order":42}']);
