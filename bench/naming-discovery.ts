@@ -2,7 +2,7 @@
 // 1. unique ids: 4 sessions x 8 concurrent callers take 2048 ids (IdGenerator.nextId, with its
 //    batched background deletes) vs create(EPHEMERAL_SEQUENTIAL) + remove per id;
 // 2. batched ids: 2048 ids as nextIds(32) vs the same per-id create + remove;
-// 3. discovery propagation: register an instance, time until a watching session lists it
+// 3. discovery propagation: start registering an instance, time until a watching session lists it
 //    (p50/p99 over 40 rounds) vs a getChildren-watch + getData loop.
 import { randomUUID } from 'node:crypto';
 import { filter, firstValueFrom } from 'rxjs';
@@ -107,10 +107,10 @@ async function oursPropagation(cs: string, base: string): Promise<number[]> {
       const id = `i${i}`;
       const seen = firstValueFrom(list$.pipe(filter((l) => l.some((x) => x.id === id))));
       const start = nowMs();
-      const r = await registry.register({ name: 'svc', id, address: '10.0.0.1', port: 80 });
+      const registering = registry.register({ name: 'svc', id, address: '10.0.0.1', port: 80 });
       await seen;
       samples.push(nowMs() - start);
-      await r.unregister();
+      await (await registering).unregister();
     }
     sub.unsubscribe();
     return samples;
@@ -161,11 +161,12 @@ async function baselinePropagation(cs: string, base: string): Promise<number[]> 
         port: 80,
         registrationTimeUTC: Date.now(),
       });
-      await call<string>((cb) =>
+      const creating = call<string>((cb) =>
         reg!.create(`${dir}/${id}`, Buffer.from(body), nzc.CreateMode.EPHEMERAL, cb),
       );
       await seen;
       samples.push(nowMs() - start);
+      await creating;
       await call<void>((cb) => reg!.remove(`${dir}/${id}`, -1, (err) => cb(err, undefined)));
     }
     stopped = true;
