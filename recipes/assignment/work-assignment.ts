@@ -101,6 +101,10 @@ interface Held {
  *   session and let anyone else create the owner node.
  * - `progress()` is fenced: it commits only if the item's version still equals our epoch, so a
  *   stale owner can never overwrite the next owner's progress.
+ * - The one case no ZooKeeper client can see coming is a process frozen (GC pause, SIGSTOP, VM
+ *   migration) for longer than the session timeout: it wakes up believing it still owns its
+ *   items for the moment until its client notices. `progress()` stays safe (fenced); for side
+ *   effects elsewhere pass `epoch` as a fencing token to the downstream system.
  * - Liveness: with stable membership every item gets an owner within one round of watch events;
  *   a dead worker's items move once the server expires its session (the session timeout).
  *
