@@ -2,6 +2,9 @@ import { NoNodeError, type WatchEvent, type WatchListener, type ZooKeeperClient 
 import { decodeOwner, type OwnerRecord } from './owner-record.js';
 import type { WorkPaths } from './work-paths.js';
 
+/** Owner reads in flight at once during a full read. */
+const READ_BATCH = 256;
+
 /**
  * A watched view of a work group's items and of each item's owner node, kept current with
  * one-shot watches: one children watch on `<root>/items` and one data/exists watch per owner
@@ -97,7 +100,10 @@ export class OwnershipView {
     }
     for (const item of added) this.items.add(item);
     if (changed) this.#onChange();
-    await Promise.all((all ? children : added).map((item) => this.#readOwner(item)));
+    const toRead = all ? children : added;
+    for (let i = 0; i < toRead.length; i += READ_BATCH) {
+      await Promise.all(toRead.slice(i, i + READ_BATCH).map((item) => this.#readOwner(item)));
+    }
   }
 
   async #readOwner(item: string): Promise<void> {
