@@ -138,11 +138,27 @@ export class LockingQueue implements AsyncDisposable {
       throwIfAborted(signal);
       const [entries, taken] = await this.#listBoth(signal);
       const takenSet = new Set(taken);
-      for (const entry of toSortedEntries(lockingNaming, entries)) {
-        if (takenSet.has(entry.name)) continue;
+      const free = toSortedEntries(lockingNaming, entries).filter((e) => !takenSet.has(e.name));
+      // Go through the free items in order; after losing a race for one (another consumer
+      // locked it first) jump a few ahead so two consumers stop colliding on every item, then
+      // try the ones jumped over before waiting: nothing free is left untried.
+      const skipped: string[] = [];
+      for (let i = 0; i < free.length; i++) {
         throwIfAborted(signal);
-        const item = await this.#tryLock(entry.name, signal);
-        if (item) return item;
+        const name = (free[i] as { name: string }).name;
+        const item = await this.#tryLock(name, signal);
+        if (item === 'taken') {
+          const jump = Math.floor(Math.random() * 4);
+          for (const e of free.slice(i + 1, i + 1 + jump)) skipped.push(e.name);
+          i += jump;
+        } else if (item) {
+          return item;
+        }
+      }
+      for (const name of skipped) {
+        throwIfAborted(signal);
+        const item = await this.#tryLock(name, signal);
+        if (item && item !== 'taken') return item;
       }
       await abortable(Promise.race([this.#entriesWatch.changed, this.#takenWatch.changed]), signal);
     }
@@ -204,8 +220,8 @@ export class LockingQueue implements AsyncDisposable {
     }
   }
 
-  /** Locks `name` if it is still there and free; `null` otherwise. */
-  async #tryLock(name: string, signal: AbortSignal): Promise<LockedItem | null> {
+  /** Locks `name` if it is still there and free; `'taken'` if another consumer holds it, else `null`. */
+  async #tryLock(name: string, signal: AbortSignal): Promise<LockedItem | 'taken' | null> {
     const entryPath = `${this.#entriesPath}/${name}`;
     const lockPath = `${this.#takenPath}/${name}`;
     let read: { data: Buffer; version: number };
@@ -225,8 +241,8 @@ export class LockingQueue implements AsyncDisposable {
         .create(lockPath, this.#consumerId, { mode: 'ephemeral' })
         .commit();
     } catch (err) {
-      if (err instanceof NodeExistsError || err instanceof NoNodeError || err instanceof BadVersionError)
-        return null;
+      if (err instanceof NodeExistsError) return 'taken';
+      if (err instanceof NoNodeError || err instanceof BadVersionError) return null;
       if (!isOutcomeUnknown(err)) throw err;
       return this.#readBackLock(name, read.data, entryPath, lockPath);
     }
