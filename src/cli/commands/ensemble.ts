@@ -6,6 +6,7 @@
  */
 import { Ensemble } from '../../testing/index.js';
 import type { CliContext } from '../cli-context.js';
+import { untilAborted } from '../until-aborted.js';
 import { table, toJson } from '../format.js';
 
 /**
@@ -49,10 +50,7 @@ export async function ensembleStartCommand(ctx: CliContext): Promise<number> {
       ctx.io.out(`try:            ZK_CONNECT=${ensemble.connectString} zk-recipes tree /`);
     }
     ctx.io.err('running until Ctrl-C…');
-    await new Promise<void>((resolve) => {
-      if (ctx.signal.aborted) resolve();
-      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    await untilAborted(ctx.signal);
   } finally {
     ctx.io.err('stopping the ensemble…');
     await ensemble.close();

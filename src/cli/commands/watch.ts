@@ -5,6 +5,7 @@
  */
 import { NoNodeError, type WatchEvent, type ZooKeeperClient } from '../../index.js';
 import { type CliContext, withClient } from '../cli-context.js';
+import { untilAborted } from '../until-aborted.js';
 import { displayData, toJson } from '../format.js';
 
 interface Change {
@@ -77,10 +78,7 @@ export async function watchCommand(ctx: CliContext): Promise<number> {
     });
     emit(() => describe(client, { type: 'created', path }).then((c) => ({ ...c, type: 'initial' as const })));
     ctx.io.err(`watching ${path}${ctx.cmd.recursive ? ' and below' : ''} (Ctrl-C to stop)`);
-    await new Promise<void>((resolve) => {
-      if (ctx.signal.aborted) resolve();
-      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    await untilAborted(ctx.signal);
     states.unsubscribe();
     await watch.remove().catch(() => {});
     await chain;
