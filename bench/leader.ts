@@ -75,6 +75,9 @@ async function baseline(connectString: string, path: string): Promise<number[]> 
 /** Runs the failover benchmark; see the module comment. */
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const base = `/bench-leader-${randomUUID()}`;
+  // One unmeasured pass of each first: a fresh ensemble (cold JIT) would penalise whoever runs first.
+  await ours(ctx.connectString, `${base}/warm-ours`);
+  await baseline(ctx.connectString, `${base}/warm-nzc`);
   const ourSamples = await ours(ctx.connectString, `${base}/ours`);
   const baseSamples = await baseline(ctx.connectString, `${base}/nzc`);
   const admin = await connect(ctx.connectString);
