@@ -85,9 +85,9 @@ interface Hub<T> {
  * **ZooKeeper before 3.9.** A server keeps one watch mode per session and path
  * (ZOOKEEPER-4466): a one-shot watch set on exactly this cache's root by the same client (e.g. a
  * `watchData` of the root) replaces the persistent recursive watch. Watch the root from another
- * client, or use `watchMode: 'one-shot'` here. Such servers also cannot remove a persistent
- * watch: after `close()` the client drops its events locally and the server's registration ends
- * with the session.
+ * client, or use `watchMode: 'one-shot'` here. When the client cannot remove a persistent
+ * watch on such a server, `close()` still stops every event locally; the server-side
+ * registration then ends with the session.
  *
  * @example
  * ```ts
