@@ -37,7 +37,7 @@ export async function holdLeadership(
     onState(s === 'suspended' ? 'suspended' : s === 'closed' ? 'closed' : 'lost');
   });
   try {
-    return await abortable(Promise.race([badState, watchNode(client, nodePath, signal)]), stop).catch(
+    return await abortable(Promise.race([badState, watchNode(client, nodePath, signal, stop)]), stop).catch(
       (): HoldEnd => 'closed',
     );
   } finally {
@@ -46,8 +46,17 @@ export async function holdLeadership(
   }
 }
 
-/** Resolves `node-deleted` once our node is deleted (re-arming on data changes). */
-async function watchNode(client: ZooKeeperClient, path: string, signal: AbortSignal): Promise<HoldEnd> {
+/**
+ * Resolves `node-deleted` once our node is deleted (re-arming on data changes). When the recipe
+ * stops (`stop`), the watch is left armed: the node is about to be deleted, which consumes it,
+ * and a `removeWatches` sent first would only delay that delete (the hand-over).
+ */
+async function watchNode(
+  client: ZooKeeperClient,
+  path: string,
+  signal: AbortSignal,
+  stop: AbortSignal,
+): Promise<HoldEnd> {
   for (;;) {
     const trigger = watchTrigger();
     try {
@@ -64,7 +73,7 @@ async function watchNode(client: ZooKeeperClient, path: string, signal: AbortSig
       const event = await abortable(trigger.fired, signal);
       if (event.type !== 'data-changed') return 'node-deleted';
     } catch {
-      trigger.dispose(client, path, 'data');
+      if (!stop.aborted) trigger.dispose(client, path, 'data');
       return 'closed';
     }
   }
