@@ -37,6 +37,7 @@ describe('LeaderLatch', () => {
       await leader.close();
       expect(leader.isLeader).toBe(false);
     }
+    await clients[0]?.sync('/election'); // the others deleted their nodes: sync before reading
     expect(await clients[0]?.getChildren('/election').catch(() => [])).toEqual([]);
   });
 
@@ -89,6 +90,7 @@ describe('LeaderLatch', () => {
     await follower.close();
     expect(await pending).toBeInstanceOf(LatchClosedError);
     await expect(follower.waitForLeadership()).rejects.toBeInstanceOf(LatchClosedError);
+    await a.sync('/election'); // another session: sync before reading what b deleted
     expect(await a.getChildren('/election')).toHaveLength(1);
   });
 

@@ -42,6 +42,7 @@ describe('LeaderSelector', () => {
     await eventually(() => expect(log).toHaveLength(6), { timeoutMs: 10_000 });
     expect(log).toEqual(['start-0', 'end-0', 'start-1', 'end-1', 'start-2', 'end-2']);
     for (const s of selectors) await s.close();
+    await clients[0]?.sync('/sel'); // the others deleted their nodes: sync before reading
     expect(await clients[0]?.getChildren('/sel').catch(() => [])).toEqual([]);
   });
 
