@@ -74,6 +74,7 @@ describe('barriers under faults', () => {
         new DoubleBarrier(c, path, 3, { memberId: `m${i}` }).enter({ timeoutMs: 30_000 }),
       ),
     ]);
+    await observer.sync(path);
     expect((await observer.getChildren(path)).sort()).toEqual(['a', 'm0', 'm1', 'ready']);
   }, 90_000);
 
@@ -88,6 +89,7 @@ describe('barriers under faults', () => {
       new DoubleBarrier(a, path, 2, { memberId: 'a' }).enter({ timeoutMs: 30_000 }),
       new DoubleBarrier(b, path, 2, { memberId: 'b' }).enter({ timeoutMs: 30_000 }),
     ]);
+    await observer.sync(path);
     expect((await observer.getChildren(path)).sort()).toEqual(['a', 'b', 'ready']);
     const { stat } = await observer.getData(`${path}/a`);
     expect(stat.ephemeralOwner).toBe(a.sessionId);

@@ -171,6 +171,7 @@ describe('LeaderLatch under faults', () => {
     for (const p of ensemble.proxies) p.heal();
     await started;
     await latch.waitForLeadership({ timeoutMs: 20_000 });
+    await observer.sync(path);
     const children = await observer.getChildren(path);
     expect(children).toHaveLength(1);
     const { stat } = await observer.getData(`${path}/${children[0]}`);

@@ -64,6 +64,7 @@ describe('queues under faults', () => {
     await Promise.all([victim, survivor]);
     expect(completed).toHaveLength(ITEMS);
     expect(new Set(completed).size).toBe(ITEMS);
+    await producer.sync(path); // the consumers' deletes, seen from another session
     expect(await producer.getChildren(`${path}/entries`)).toEqual([]);
     expect(await producer.getChildren(`${path}/taken`)).toEqual([]);
   }, 120_000);
@@ -98,6 +99,7 @@ describe('queues under faults', () => {
     const accounted = new Set([...taken, ...unknown]);
     // Only a take in flight at the kill may be unaccounted for (at most once, one per consumer).
     expect(accounted.size).toBeGreaterThanOrEqual(ITEMS - 1);
+    await producer.sync(path);
     expect(await producer.getChildren(path)).toEqual([]);
   }, 120_000);
 
