@@ -50,6 +50,7 @@ import {
   NoWatcherError,
   RequestTimeoutError,
   SessionExpiredError,
+  UnimplementedError,
 } from './errors.js';
 import { formatHost, type HostPort, HostProvider } from './host-provider.js';
 import type { Logger } from './logger.js';
@@ -62,8 +63,19 @@ import { isConnectedState, SessionStateHolder } from './session-state.js';
 import { buildSetWatches } from './set-watches.js';
 import { netTransport, type TransportFactory } from './transport.js';
 import type { SessionState } from './types.js';
-import { REMOVE_KINDS, WatchManager, type WatchRegistration } from './watch-manager.js';
-import { rearmRequests, serverRemoveTypes, shadowedByPersistent } from './watch-removal.js';
+import {
+  type RawWatchListener,
+  REMOVE_KINDS,
+  type WatchKind,
+  WatchManager,
+  type WatchRegistration,
+} from './watch-manager.js';
+import {
+  rearmRequests,
+  SERVER_WATCHER_TYPE,
+  serverRemoveTypes,
+  shadowedByPersistent,
+} from './watch-removal.js';
 import type { EngineOptions, RemoveWatchesOptions, RequestOptions } from './engine-options.js';
 
 export type { EngineOptions, RemoveWatchesOptions, RequestOptions } from './engine-options.js';
@@ -253,7 +265,20 @@ export class SessionEngine {
             { signal: opts.signal, timeoutMs: opts.timeoutMs },
           );
         } catch (err) {
-          if (!(err instanceof NoWatcherError)) throw err;
+          if (err instanceof NoWatcherError) continue;
+          if (!persistentTypeUnknown(err, serverType)) throw err;
+          // ZooKeeper < 3.9 knows no persistent WatcherType (4, 5) in removeWatches; it keeps one
+          // watch mode per path and session, so `Any` (3) removes exactly the persistent watch.
+          // One-shot watches it stood in for are re-armed below. Skip it when another persistent
+          // kind still needs the server's watch on this path.
+          if (!otherPersistentRemains(wm, path, serverType, listener)) {
+            await this.request(
+              { op: 'removeWatches', path, type: SERVER_WATCHER_TYPE.any },
+              { signal: opts.signal, timeoutMs: opts.timeoutMs },
+            ).catch((e: unknown) => {
+              if (!(e instanceof NoWatcherError)) throw e;
+            });
+          }
         }
       }
     }
@@ -640,4 +665,23 @@ export class SessionEngine {
     this.#setState('closed');
     this.#waiters.rejectAll(new ClientClosedError());
   }
+}
+
+/** True when a server rejected a persistent WatcherType (4/5) it does not know (before 3.9). */
+function persistentTypeUnknown(err: unknown, serverType: number): boolean {
+  const persistentType =
+    serverType === SERVER_WATCHER_TYPE.persistent || serverType === SERVER_WATCHER_TYPE.persistentRecursive;
+  return persistentType && (err instanceof MarshallingError || err instanceof UnimplementedError);
+}
+
+/** True when the other persistent kind on `path` keeps a listener after this removal. */
+function otherPersistentRemains(
+  wm: WatchManager,
+  path: string,
+  serverType: number,
+  listener: RawWatchListener | undefined,
+): boolean {
+  const other: WatchKind =
+    serverType === SERVER_WATCHER_TYPE.persistent ? 'persistent-recursive' : 'persistent';
+  return wm.remainsAfter(other, path, listener);
 }

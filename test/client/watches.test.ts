@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NoWatcherError, type WatchEvent } from '../../src/index.js';
+import { serverWatchCount } from '../support/server-watches.js';
 import { newClient, recordEvents, zkConnectString } from '../support/zk.js';
 
 describe('one-shot watches', () => {
@@ -114,6 +115,18 @@ describe('persistent watches (addWatch)', () => {
     await zk.setData('/p', '4');
     await probe.next();
     expect(rec.events.filter((e) => e.type !== 'watch-removed')).toHaveLength(3);
+  });
+
+  it('removing a persistent watch removes it on the server too (also before ZooKeeper 3.9)', async () => {
+    const zk = await newClient();
+    await zk.create('/gone');
+    const serverPath = `${zk.chroot}/gone`;
+    for (const recursive of [false, true]) {
+      const watch = await zk.addWatch('/gone', () => {}, { recursive });
+      expect(await serverWatchCount(serverPath)).toBe(1);
+      await watch.remove();
+      expect(await serverWatchCount(serverPath)).toBe(0);
+    }
   });
 
   it('a recursive watch sees the whole subtree and no children-changed', async () => {
