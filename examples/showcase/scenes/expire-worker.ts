@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { expireSession } from '../../../src/testing/expire-session.js';
+import { expireSession } from '../../../src/testing/index.js';
 import type { ShowcaseContext } from './context.js';
 import { waitFor } from './wait-for.js';
 
