@@ -50,43 +50,49 @@ export async function readIds(
   return ids;
 }
 
-/** The takeover-delay marker: who led last, and the latch node's data version. */
-export interface LeaderMarker {
+/**
+ * The takeover-delay record, kept in the latch node's data: who led last (participant id and
+ * node name), and the data version (every claim is a compare-and-set on it).
+ */
+export interface LeaderRecord {
   readonly leaderId: string | undefined;
+  readonly node: string | undefined;
   readonly version: number;
 }
 
-/** Reads the marker from the latch node's data. */
-export async function readMarker(
+/** Reads the leader record from the latch node's data. */
+export async function readRecord(
   client: ZooKeeperClient,
   path: string,
   signal?: AbortSignal,
-): Promise<LeaderMarker> {
+): Promise<LeaderRecord> {
   const { data, stat } = await retryTransient(() => client.getData(path, signal ? { signal } : {}), signal);
-  return { leaderId: parseMarker(data), version: stat.version };
+  return { ...parseRecord(data), version: stat.version };
 }
 
-function parseMarker(data: Buffer): string | undefined {
-  if (data.length === 0) return undefined;
+function parseRecord(data: Buffer): { leaderId: string | undefined; node: string | undefined } {
+  if (data.length === 0) return { leaderId: undefined, node: undefined };
   try {
-    const parsed = JSON.parse(data.toString('utf8')) as { leader?: unknown };
-    return typeof parsed.leader === 'string' && parsed.leader !== '' ? parsed.leader : undefined;
+    const parsed = JSON.parse(data.toString('utf8')) as { leader?: unknown; node?: unknown };
+    const leaderId = typeof parsed.leader === 'string' && parsed.leader !== '' ? parsed.leader : undefined;
+    const node = typeof parsed.node === 'string' && parsed.node !== '' ? parsed.node : undefined;
+    return { leaderId, node };
   } catch {
-    return undefined;
+    return { leaderId: undefined, node: undefined };
   }
 }
 
 /**
- * Compare-and-set of the marker: writes `leaderId` (or clears it) if the version is still
- * `version`. Resolves to the new stat, or `null` when someone else wrote first.
+ * Compare-and-set of the record: writes `{ leader, node }` (or clears it) if the version is
+ * still `version`. Resolves to the new stat, or `null` when someone else wrote first.
  */
-export async function casMarker(
+export async function casRecord(
   client: ZooKeeperClient,
   path: string,
-  leaderId: string | undefined,
+  holder: { leaderId: string; node: string } | undefined,
   version: number,
 ): Promise<Stat | null> {
-  const data = leaderId === undefined ? '' : JSON.stringify({ leader: leaderId, at: Date.now() });
+  const data = holder ? JSON.stringify({ leader: holder.leaderId, node: holder.node, at: Date.now() }) : '';
   try {
     return await client.setData(path, data, { version });
   } catch (err) {
@@ -96,8 +102,8 @@ export async function casMarker(
 }
 
 /**
- * Lists the participants in queue order and marks the leader: the marker holder when the
- * takeover delay is in use and it is present, else the first in line.
+ * Lists the participants in queue order and marks the leader: the recorded leader's node when
+ * the takeover delay is in use and that node is present, else the first in line.
  */
 export async function listParticipants(
   client: ZooKeeperClient,
@@ -110,8 +116,8 @@ export async function listParticipants(
   const present = nodes.filter((n) => ids.has(n.name));
   let leaderNode = present[0]?.name;
   if (useMarker && present.length > 0) {
-    const marker = await readMarker(client, path, signal).catch(() => undefined);
-    const holder = present.find((n) => marker?.leaderId !== undefined && ids.get(n.name) === marker.leaderId);
+    const record = await readRecord(client, path, signal).catch(() => undefined);
+    const holder = present.find((n) => record?.node !== undefined && n.name === record.node);
     if (holder) leaderNode = holder.name;
   }
   return present.map((n) => ({

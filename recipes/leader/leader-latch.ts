@@ -19,17 +19,10 @@ import { type SequentialNode, sortSequential } from '../internal/sequence.js';
 import { retryTransient } from '../internal/retry-transient.js';
 import { retryDelayMs, waitForDelete } from '../internal/wait-for-delete.js';
 import { abortable, combineSignal, sleep, type WaitOptions } from '../internal/wait-signal.js';
-import { watchTrigger } from '../internal/watch-trigger.js';
 import { LatchClosedError } from './errors.js';
 import { holdLeadership } from './hold-leadership.js';
-import {
-  casMarker,
-  LATCH_NAME,
-  type LatchParticipant,
-  listParticipants,
-  readIds,
-  readMarker,
-} from './latch-participants.js';
+import { LATCH_NAME, type LatchParticipant, listParticipants } from './latch-participants.js';
+import { type LatchStep, TakeoverDelay } from './takeover-delay.js';
 
 /** Options of a {@link LeaderLatch}. */
 export interface LeaderLatchOptions {
@@ -57,13 +50,6 @@ export interface FencingToken {
   readonly czxid: bigint;
 }
 
-type Step =
-  | { type: 'leader'; node: ProtectedNode }
-  | { type: 'wait'; path: string }
-  | { type: 'delay'; ms: number }
-  | { type: 'recreate' }
-  | { type: 'recheck' };
-
 const CONNECTED: ReadonlySet<SessionState> = new Set(['connected', 'reconnected']);
 
 /**
@@ -85,12 +71,14 @@ const CONNECTED: ReadonlySet<SessionState> = new Set(['connected', 'reconnected'
  * lead, as long as the client notices a dead connection (read timeout, about 2/3 of the session
  * timeout) before the server expires the session.
  *
- * **Takeover delay** (`takeoverDelayMs`, Canal-style): the leader records its id in the latch
- * node's data (a compare-and-set on its version, which every claim must win, so two claims can
- * never both succeed). When that leader's node disappears without a clean `close()` (its
- * session ended), the next in line waits `takeoverDelayMs` and checks again; if the old leader
- * rejoined meanwhile, it leads again even though its new node is last in line. `close()` clears
- * the record, so a clean hand-over is immediate.
+ * **Takeover delay** (`takeoverDelayMs`, Canal-style): the leader records its id and node name
+ * in the latch node's data (a compare-and-set on its version, which every claim must win, so
+ * two claims can never both succeed; the node name keeps two participants that share an id
+ * apart). When that leader's node disappears without a clean `close()` (its session ended), the
+ * next in line waits `takeoverDelayMs` and checks again; if the old leader rejoined meanwhile
+ * (same id, new session), it leads again even though its new node is last in line. `close()`
+ * clears the record, so a clean hand-over is immediate. Safety does not depend on the delay:
+ * it only decides who may try the compare-and-set, and only after the recorded node is gone.
  *
  * @example
  * ```ts
@@ -108,14 +96,12 @@ export class LeaderLatch implements AsyncDisposable {
   readonly isLeader$: Observable<boolean>;
   readonly #client: ZooKeeperClient;
   readonly #path: string;
-  readonly #takeoverDelayMs: number;
   readonly #leader = new BehaviorSubject<boolean>(false);
   readonly #stop = new AbortController();
   #state: 'latent' | 'started' | 'closed' = 'latent';
   #node: ProtectedNode | undefined;
   #token: FencingToken | undefined;
-  #markerVersion: number | undefined;
-  #absent: { leaderId: string; version: number; sinceMs: number } | undefined;
+  readonly #takeover: TakeoverDelay | undefined;
   #loop: Promise<void> | undefined;
   #completed = false;
 
@@ -125,8 +111,8 @@ export class LeaderLatch implements AsyncDisposable {
       throw new RangeError(`takeoverDelayMs must be >= 0, got ${delay}`);
     this.#client = client;
     this.#path = path;
-    this.#takeoverDelayMs = delay;
     this.id = options.id ?? randomUUID();
+    this.#takeover = delay > 0 ? new TakeoverDelay(client, path, this.id, delay) : undefined;
     this.isLeader$ = this.#leader.pipe(distinctUntilChanged());
   }
 
@@ -230,7 +216,7 @@ export class LeaderLatch implements AsyncDisposable {
    * ```
    */
   async participants(opts: WaitOptions = {}): Promise<LatchParticipant[]> {
-    return listParticipants(this.#client, this.#path, this.#takeoverDelayMs > 0, combineSignal(opts));
+    return listParticipants(this.#client, this.#path, this.#takeover !== undefined, combineSignal(opts));
   }
 
   /**
@@ -257,10 +243,8 @@ export class LeaderLatch implements AsyncDisposable {
     this.#node = undefined;
     const deletions: Promise<unknown>[] = [];
     if (node) {
-      if (this.#markerVersion !== undefined && this.#client.sessionId === node.stat.ephemeralOwner) {
-        // Clean hand-over: clear our record so the successor does not wait the takeover delay.
-        await casMarker(this.#client, this.#path, undefined, this.#markerVersion).catch(() => null);
-      }
+      // Clean hand-over: clear our record so the successor does not wait the takeover delay.
+      await this.#takeover?.release(node);
       deletions.push(this.#deleteNode(node));
     }
     await this.#loop?.catch(() => {});
@@ -301,7 +285,7 @@ export class LeaderLatch implements AsyncDisposable {
             signal: stop,
             ownerSessionId: node.stat.ephemeralOwner,
           });
-        else if (step.type === 'delay') await this.#delay(step.ms);
+        else if (step.type === 'delay') await this.#takeover?.waitOut(step.ms, stop);
         else if (step.type === 'recreate') this.#dropNode();
       } catch (err) {
         this.#setLeader(false);
@@ -354,7 +338,7 @@ export class LeaderLatch implements AsyncDisposable {
     if (node) void guaranteedDelete(this.#client, node.path, { ephemeralOwner: node.stat.ephemeralOwner });
   }
 
-  async #check(node: ProtectedNode): Promise<Step> {
+  async #check(node: ProtectedNode): Promise<LatchStep> {
     const signal = this.#stop.signal;
     // One round trip: the contenders and our own node's stat (the ownership check).
     const [listing, ours] = await retryTransient(
@@ -376,36 +360,15 @@ export class LeaderLatch implements AsyncDisposable {
     const contenders = sortSequential(listing.children, (n) => n.base === LATCH_NAME);
     const ourIndex = contenders.findIndex((n) => n.name === node.name);
     if (ourIndex < 0) return { type: 'recreate' };
-    if (this.#takeoverDelayMs > 0) return this.#checkWithMarker(node, contenders, ourIndex);
+    if (this.#takeover) {
+      return this.#takeover.decide(node, contenders, ourIndex, () => this.#verifyOwnership(node), signal);
+    }
     if (ourIndex > 0)
       return { type: 'wait', path: childPath(this.#path, (contenders[ourIndex - 1] as SequentialNode).name) };
     // First in line: lead only if the node belongs to our current session and we are connected
     // (a node left by an expired session must never make us leader).
     const owned = ours.stat.ephemeralOwner === this.#client.sessionId && CONNECTED.has(this.#client.state);
     return owned ? { type: 'leader', node } : { type: 'recreate' };
-  }
-
-  /**
-   * Waits out (part of) the takeover delay, waking early when the participants or the leader
-   * record change: a clean close clears the record, and a returning leader adds its node.
-   */
-  async #delay(ms: number): Promise<void> {
-    const stop = this.#stop.signal;
-    const children = watchTrigger();
-    const record = watchTrigger();
-    const timer = new AbortController();
-    try {
-      await this.#client.getChildren(this.#path, { watch: children.listener, signal: stop });
-      await this.#client.getData(this.#path, { watch: record.listener, signal: stop });
-      await abortable(
-        Promise.race([children.fired, record.fired, sleep(ms, timer.signal).catch(() => {})]),
-        stop,
-      );
-    } finally {
-      timer.abort();
-      children.dispose(this.#client, this.#path, 'children');
-      record.dispose(this.#client, this.#path, 'data');
-    }
   }
 
   /** Our node exists, is owned by the current session, and the client is connected. */
@@ -417,35 +380,6 @@ export class LeaderLatch implements AsyncDisposable {
       if (err instanceof NoNodeError) return false;
       throw err;
     }
-  }
-
-  async #checkWithMarker(node: ProtectedNode, contenders: SequentialNode[], ourIndex: number): Promise<Step> {
-    const signal = this.#stop.signal;
-    const marker = await readMarker(this.#client, this.#path, signal);
-    const holder = marker.leaderId;
-    if (holder !== this.id && ourIndex > 0) {
-      return { type: 'wait', path: childPath(this.#path, (contenders[ourIndex - 1] as SequentialNode).name) };
-    }
-    if (holder !== undefined && holder !== this.id) {
-      const ids = await readIds(this.#client, this.#path, contenders, signal);
-      const holderNode = contenders.find((n) => ids.get(n.name) === holder);
-      if (holderNode) {
-        this.#absent = undefined;
-        return { type: 'wait', path: childPath(this.#path, holderNode.name) };
-      }
-      const now = Date.now();
-      if (!this.#absent || this.#absent.leaderId !== holder || this.#absent.version !== marker.version) {
-        this.#absent = { leaderId: holder, version: marker.version, sinceMs: now };
-      }
-      const waited = now - this.#absent.sinceMs;
-      if (waited < this.#takeoverDelayMs) return { type: 'delay', ms: this.#takeoverDelayMs - waited };
-    }
-    if (!(await this.#verifyOwnership(node))) return { type: 'recreate' };
-    const stat = await casMarker(this.#client, this.#path, this.id, marker.version);
-    if (!stat) return { type: 'recheck' };
-    this.#markerVersion = stat.version;
-    this.#absent = undefined;
-    return { type: 'leader', node };
   }
 
   /** Leads until the connection, our node or the latch says otherwise. */

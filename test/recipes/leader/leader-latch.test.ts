@@ -156,6 +156,25 @@ describe('LeaderLatch', () => {
   });
 });
 
+describe('LeaderLatch takeover delay with a shared id', () => {
+  it('two participants that share an id never both lead', async () => {
+    const [a, b] = (await peers(2)) as [ZooKeeperClient, ZooKeeperClient];
+    const first = new LeaderLatch(a, '/dup', { id: 'same', takeoverDelayMs: 5_000 });
+    await first.start();
+    await first.waitForLeadership({ timeoutMs: 5_000 });
+    await using second = new LeaderLatch(b, '/dup', { id: 'same', takeoverDelayMs: 5_000 });
+    await second.start();
+    await expect(second.waitForLeadership({ timeoutMs: 500 })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    expect([first.isLeader, second.isLeader]).toEqual([true, false]);
+    // The leader's session goes without a clean close: the other 'same' reclaims the record.
+    await a.close();
+    await second.waitForLeadership({ timeoutMs: 5_000 });
+    expect(first.isLeader).toBe(false);
+  });
+});
+
 describe('LeaderLatch herd', () => {
   it('with 20 followers, the leader leaving wakes exactly one of them (watch events counted)', async () => {
     const clients = await peers(21);
