@@ -145,6 +145,11 @@ export class Narrator {
     } catch {
       return;
     }
+    // A wrapped status line could not be redrawn in place: fit it to the terminal.
+    const width = (this.#out.columns ?? 120) - 3;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI colour codes
+    const plain = text.replace(/\x1b\[[0-9;]*m/g, '');
+    if (plain.length > width) text = `${plain.slice(0, Math.max(0, width - 1))}…`;
     this.#clear();
     this.#out.write(`${this.paint('▶', 'magenta')} ${text}`);
     this.#drawn = true;
