@@ -1,6 +1,6 @@
 // An item taken from a LockingQueue: held through an ephemeral lock node until it is
 // completed (deleted) or given back.
-import type { ZooKeeperClient } from '../../src/index.js';
+import { NoNodeError, type ZooKeeperClient } from '../../src/index.js';
 import { guaranteedDelete } from '../internal/guaranteed-delete.js';
 import { SessionGuard } from '../internal/session-guard.js';
 import { isOutcomeUnknown } from './ambiguous-error.js';
@@ -80,6 +80,7 @@ export class LockedItem implements AsyncDisposable {
   async complete(): Promise<void> {
     if (this.#state === 'completed') return;
     if (this.#state === 'given-back') throw new ItemLockLostError(this.name);
+    let uncertain = false; // an earlier attempt's reply was lost
     for (let attempt = 0; ; attempt++) {
       if (this.lost.aborted || this.#client.sessionId !== this.#sessionId) {
         this.#finish('given-back');
@@ -90,14 +91,21 @@ export class LockedItem implements AsyncDisposable {
         this.#finish('completed');
         return;
       } catch (err) {
+        if (uncertain && err instanceof NoNodeError && this.#client.sessionId === this.#sessionId) {
+          // The entry or our lock is gone while our session lives: our earlier attempt went through.
+          this.#finish('completed');
+          return;
+        }
         if (!isOutcomeUnknown(err) || attempt >= 10) {
           // Definite failure: the lock or the entry is gone (someone removed them by hand).
           this.#finish('given-back');
           throw new ItemLockLostError(this.name, { cause: err });
         }
+        uncertain = true;
         // Reply lost: if the entry is gone, our transaction went through (only the lock
         // holder deletes entries, and the lock is ours while our session lives).
         try {
+          await this.#client.sync(this.#paths.entryPath); // our multi's zxid never reached us
           if (
             (await this.#client.exists(this.#paths.entryPath)) === null &&
             this.#client.sessionId === this.#sessionId

@@ -258,6 +258,11 @@ export class LockingQueue implements AsyncDisposable {
     lockPath: string,
   ): Promise<LockedItem | null> {
     try {
+      // sync first: our transaction's zxid never reached us, the server may not have seen it yet.
+      await retryTransient(
+        () => this.#client.sync(lockPath),
+        AbortSignal.timeout(this.#client.sessionTimeoutMs),
+      );
       const { data: owner, stat } = await retryTransient(
         () => this.#client.getData(lockPath),
         AbortSignal.timeout(this.#client.sessionTimeoutMs),
@@ -279,6 +284,11 @@ export class LockingQueue implements AsyncDisposable {
 
   async #releaseIfOurs(lockPath: string): Promise<void> {
     try {
+      // sync first: our transaction's zxid never reached us, the server may not have seen it yet.
+      await retryTransient(
+        () => this.#client.sync(lockPath),
+        AbortSignal.timeout(this.#client.sessionTimeoutMs),
+      );
       const { data: owner, stat } = await retryTransient(() => this.#client.getData(lockPath));
       if (owner.toString() === this.#consumerId) {
         await guaranteedDelete(this.#client, lockPath, { ephemeralOwner: stat.ephemeralOwner });

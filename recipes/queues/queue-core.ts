@@ -204,6 +204,9 @@ export class QueueCore {
   async #stillThere(entry: QueueEntry, data: Buffer, cause: unknown): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
+        // sync first: our delete may have been applied without the server we now talk to
+        // having seen it yet (its zxid never reached us).
+        await this.#client.sync(this.#childPath(entry.name));
         return (await this.#client.exists(this.#childPath(entry.name))) !== null;
       } catch (err) {
         if (!isOutcomeUnknown(err) || attempt >= 5 || this.#closed.signal.aborted) {
