@@ -120,8 +120,9 @@ export class LeaderSelector implements AsyncDisposable {
   }
 
   /**
-   * Leaves the election: aborts a running `fn` (reason `closed`), waits for it to return,
-   * and deletes our node. Idempotent.
+   * Leaves the election: aborts a running `fn` (reason `closed`), waits for it to return
+   * (a function that ignores its signal keeps `close()` waiting), and deletes our node.
+   * Idempotent.
    *
    * @example
    * ```ts
