@@ -8,7 +8,6 @@ import { isRetryable, ZooKeeperError } from '../index.js';
 import type { CliContext, CliIo, CommandOutput } from './cli-context.js';
 import { CliError, EXIT } from './cli-error.js';
 import { assignmentCommand } from './commands/assignment.js';
-import { ensembleStartCommand } from './commands/ensemble.js';
 import { getCommand, setCommand } from './commands/get-set.js';
 import { leaderCommand } from './commands/leader.js';
 import { locksCommand } from './commands/locks.js';
@@ -56,7 +55,11 @@ export async function runCli(argv: readonly string[], io: CliIo, opts: RunCliOpt
     }
     const ctx: CliContext = { io, cmd, signal };
     if (cmd.command === 'watch') return await watchCommand(ctx);
-    if (cmd.command === 'ensemble start') return await ensembleStartCommand(ctx);
+    if (cmd.command === 'ensemble start') {
+      // The testing kit is loaded only for this command.
+      const { ensembleStartCommand } = await import('./commands/ensemble.js');
+      return await ensembleStartCommand(ctx);
+    }
     const run = ONE_SHOT[cmd.command];
     if (!run) throw new CliError(`unknown command '${cmd.command}'`, EXIT.usage);
     const output = await run(ctx);
