@@ -58,9 +58,9 @@ describe('examples', () => {
     expect(r.writerAlone).toBe(true);
   });
 
-  it('queue-and-barrier: every task once, FIFO per worker', async () => {
+  it('queue-and-barrier: every task once; FIFO for a single consumer', async () => {
     const r = await queueAndBarrier(await freshChroot('ex-queue'));
-    expect(r).toEqual({ produced: 30, consumed: 30, duplicates: 0, inOrderPerWorker: true });
+    expect(r).toEqual({ produced: 30, consumed: 30, duplicates: 0, fifo: ['open', 'process', 'close'] });
   });
 
   it('hot-cold-standby: each standby resumes where the previous owner stopped', async () => {
