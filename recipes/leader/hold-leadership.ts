@@ -11,7 +11,9 @@ export type HoldEnd = LeadershipLostError['reason'];
 /**
  * Resolves with the reason leadership must end: `suspended`/`lost`/`closed` (a state change,
  * or another session id), `node-deleted` (our node is gone, or its watch reported the session
- * lost), or `closed` when `stop` aborts. Leaves no subscription or watch behind.
+ * lost), or `closed` when `stop` aborts. `onBadState` is called synchronously from the state
+ * notification itself, so a caller can drop leadership before anyone else sees the new state.
+ * Leaves no subscription or watch behind.
  *
  * @example
  * ```ts
@@ -22,6 +24,7 @@ export async function holdLeadership(
   client: ZooKeeperClient,
   nodePath: string,
   stop: AbortSignal,
+  onBadState: (end: HoldEnd) => void = () => {},
 ): Promise<HoldEnd> {
   const sessionId = client.sessionId;
   const done = new AbortController();
@@ -34,7 +37,9 @@ export async function holdLeadership(
   // subscribed is seen too.
   const subscription = client.state$.subscribe((s) => {
     if ((s === 'connected' || s === 'reconnected') && client.sessionId === sessionId) return;
-    onState(s === 'suspended' ? 'suspended' : s === 'closed' ? 'closed' : 'lost');
+    const end: HoldEnd = s === 'suspended' ? 'suspended' : s === 'closed' ? 'closed' : 'lost';
+    onBadState(end); // synchronously, inside the state notification: no window as leader
+    onState(end);
   });
   try {
     return await abortable(Promise.race([badState, watchNode(client, nodePath, signal, stop)]), stop).catch(

@@ -387,7 +387,7 @@ export class LeaderLatch implements AsyncDisposable {
     this.#token = { path: node.path, sequence: sequenceOf(node.name), czxid: node.stat.czxid };
     this.#setLeader(true);
     try {
-      await holdLeadership(this.#client, node.path, this.#stop.signal);
+      await holdLeadership(this.#client, node.path, this.#stop.signal, () => this.#setLeader(false));
     } finally {
       this.#setLeader(false);
     }

@@ -100,6 +100,42 @@ describe('LeaderLatch under faults', () => {
     log.assertNoOverlap();
   }, 60_000);
 
+  it('suspended leader: drops leadership at once and leads again after reconnecting in the same session', async () => {
+    const path = `/chaos-leader/${randomUUID()}`;
+    const log = new LeadershipLog();
+    const lc = await client(ensemble.proxiedConnectString, 4000);
+    const leader = log.watch(new LeaderLatch(lc, path, { id: 'leader' }));
+    await leader.start();
+    await leader.waitForLeadership({ timeoutMs: 10_000 });
+    const follower = log.watch(
+      new LeaderLatch(await client(ensemble.connectString), path, { id: 'follower' }),
+    );
+    await follower.start();
+    const session = lc.sessionId;
+    const suspended = new Promise<void>((resolve) => {
+      const sub = lc.state$.subscribe((s) => {
+        if (s === 'suspended') {
+          queueMicrotask(() => sub.unsubscribe());
+          resolve();
+        }
+      });
+    });
+    for (const p of ensemble.proxies) p.blackhole();
+    await suspended;
+    expect(leader.isLeader).toBe(false); // dropped on suspended, before the session could expire
+    for (const p of ensemble.proxies) p.heal();
+    await leader.waitForLeadership({ timeoutMs: 20_000 });
+    expect(lc.sessionId).toBe(session); // same session: same node, still first in line
+    expect(log.claims('follower')).toBe(0);
+    expect(log.events.filter((e) => e.id === 'leader').map((e) => e.leading)).toEqual([
+      false,
+      true,
+      false,
+      true,
+    ]);
+    log.assertNoOverlap();
+  }, 60_000);
+
   it('session expiry while leader: another takes over, the old one re-joins as follower', async () => {
     const path = `/chaos-leader/${randomUUID()}`;
     const log = new LeadershipLog();
