@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LockingQueue, Queue, TakeOutcomeUnknownError } from '../../recipes/queues/index.js';
+import { SessionLostError } from '../../recipes/internal/errors.js';
+import {
+  ItemLockLostError,
+  LockingQueue,
+  Queue,
+  TakeOutcomeUnknownError,
+} from '../../recipes/queues/index.js';
 import { connect, type ZooKeeperClient } from '../../src/index.js';
 import { expireSession } from '../../src/testing/expire-session.js';
 import { Ensemble } from '../../src/testing/index.js';
@@ -68,6 +74,25 @@ describe('queues under faults', () => {
     expect(await producer.getChildren(`${path}/entries`)).toEqual([]);
     expect(await producer.getChildren(`${path}/taken`)).toEqual([]);
   }, 120_000);
+
+  it('LockingQueue: a held item reports lost on session expiry, complete refuses, another consumer gets it', async () => {
+    const path = `/chaos-queue/${randomUUID()}`;
+    const holderClient = await client(ensemble.connectString);
+    const other = await client(ensemble.connectString);
+    await new LockingQueue(other, path).put('job');
+    const item = await new LockingQueue(holderClient, path).take({ timeoutMs: 5_000 });
+    const lost = new Promise<unknown>((resolve) =>
+      item.lost.addEventListener('abort', () => resolve(item.lost.reason), { once: true }),
+    );
+    const waiting = new LockingQueue(other, path).take({ timeoutMs: 20_000 });
+    await expireSession(holderClient, { connectString: ensemble.connectString });
+    expect(await lost).toBeInstanceOf(SessionLostError);
+    await expect(item.complete()).rejects.toBeInstanceOf(ItemLockLostError);
+    const again = await waiting;
+    expect(again.data.toString()).toBe('job');
+    await again.complete();
+    expect(await new LockingQueue(other, path).size()).toBe(0);
+  }, 60_000);
 
   it('Queue: 2000 items, 2 consumers, one expires midway: nothing delivered twice, nothing silently lost', async () => {
     const path = `/chaos-queue/${randomUUID()}`;
