@@ -12,8 +12,8 @@ export interface NewQueueItem {
 /** Default byte budget of one multi request (under the server's 1 MiB jute.maxbuffer). */
 export const DEFAULT_MAX_BATCH_BYTES = 960 * 1024;
 
-/** Bytes a create costs inside a multi besides its path and data (header, ACL, flags). */
-const CREATE_OVERHEAD_BYTES = 64;
+/** Bytes a create costs inside a multi besides its path and data (header, ACL, flags), generously. */
+const CREATE_OVERHEAD_BYTES = 128;
 
 /** Normalises item data: strings are UTF-8. */
 export function toBytes(data: Uint8Array | string): Uint8Array {

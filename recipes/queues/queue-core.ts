@@ -32,6 +32,8 @@ interface CachedData {
 
 /** Items fetched per multiRead when the consumer's data cache runs dry. */
 const DEFAULT_PREFETCH = 32;
+/** Byte budget of one prefetch reply. */
+const PREFETCH_BYTES = 256 * 1024;
 
 /**
  * At-most-once consumer state for one queue node. Not exported from the family index: the
@@ -42,6 +44,7 @@ export class QueueCore {
   readonly #path: string;
   readonly #naming: QueueNaming;
   readonly #prefetch: number;
+  #itemBytes: number | undefined;
   readonly #closed = new AbortController();
   #entries: QueueEntry[] = [];
   readonly #data = new Map<string, CachedData>();
@@ -218,8 +221,17 @@ export class QueueCore {
   }
 
   /** Fetches the data of `entry` and the next few items in one multiRead. */
+  /** Tracks the largest item size seen (with a floor), to size prefetch batches. */
+  #noteSize(bytes: number): void {
+    this.#itemBytes = Math.max(this.#itemBytes ?? 0, bytes, 64);
+  }
+
   async #fetch(entry: QueueEntry, signal: AbortSignal): Promise<CachedData | undefined> {
-    const names = [entry.name, ...this.#entries.slice(0, this.#prefetch - 1).map((e) => e.name)].filter(
+    // Keep one multiRead reply well under a frame's size: as many items as ~256 KiB of the
+    // sizes seen so far (the first read is a single getData, which also measures).
+    const budget = Math.max(1, Math.floor(PREFETCH_BYTES / Math.max(1, this.#itemBytes ?? PREFETCH_BYTES)));
+    const count = Math.min(this.#prefetch, budget);
+    const names = [entry.name, ...this.#entries.slice(0, count - 1).map((e) => e.name)].filter(
       (name) => !this.#data.has(name) || name === entry.name,
     );
     if (names.length === 1) {
@@ -228,6 +240,7 @@ export class QueueCore {
           () => this.#client.getData(this.#childPath(entry.name), { signal }),
           signal,
         );
+        this.#noteSize(data.length);
         return { data, version: stat.version };
       } catch (err) {
         if (err instanceof NoNodeError) return undefined;
@@ -239,9 +252,10 @@ export class QueueCore {
     const gone = new Set<string>();
     results.forEach((result, i) => {
       const name = names[i] as string;
-      if (result.type === 'getData')
+      if (result.type === 'getData') {
         this.#data.set(name, { data: result.data, version: result.stat.version });
-      else if (result.type === 'error' && result.error instanceof NoNodeError) gone.add(name);
+        this.#noteSize(result.data.length);
+      } else if (result.type === 'error' && result.error instanceof NoNodeError) gone.add(name);
       else if (result.type === 'error') throw result.error;
     });
     if (gone.size > 0) this.#entries = this.#entries.filter((e) => !gone.has(e.name));

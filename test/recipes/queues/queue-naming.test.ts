@@ -78,7 +78,7 @@ describe('queue naming (pure)', () => {
         const chunks = chunkItems('/q', items, 4096);
         expect(chunks.flat()).toEqual(items);
         for (const chunk of chunks) {
-          const bytes = chunk.reduce((sum, it) => sum + 64 + 2 + 3 + it.data.byteLength, 0);
+          const bytes = chunk.reduce((sum, it) => sum + 128 + 2 + 3 + it.data.byteLength, 0);
           expect(bytes).toBeLessThanOrEqual(4096);
         }
       }),

@@ -53,6 +53,18 @@ describe('Queue (FIFO, at most once)', () => {
     await expect(queue.putMany([Buffer.alloc(8_000)])).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 
+  it('large items: putMany splits them, takes prefetch only what fits one reply', async () => {
+    const client = await newClient();
+    await using queue = new Queue(client, '/q');
+    const items = Array.from({ length: 6 }, (_, i) => Buffer.alloc(300_000, i));
+    expect(await queue.putMany(items)).toHaveLength(6);
+    for (let i = 0; i < items.length; i++) {
+      const { data } = await queue.take({ timeoutMs: 10_000 });
+      expect(data.length).toBe(300_000);
+      expect(data[0]).toBe(i);
+    }
+  });
+
   it('two consumers share 300 items: each delivered exactly once', async () => {
     const client = await newClient();
     const c2 = await newClient({ connectString: `${zkConnectString()}${client.chroot}` });
