@@ -384,6 +384,9 @@ export class LeaderLatch implements AsyncDisposable {
 
   /** Leads until the connection, our node or the latch says otherwise. */
   async #lead(node: ProtectedNode): Promise<void> {
+    // Re-check right before claiming: the state may have changed since the ownership check.
+    if (this.#stop.signal.aborted || !CONNECTED.has(this.#client.state)) return;
+    if (this.#client.sessionId !== node.stat.ephemeralOwner) return;
     this.#token = { path: node.path, sequence: sequenceOf(node.name), czxid: node.stat.czxid };
     this.#setLeader(true);
     try {
