@@ -41,7 +41,7 @@ export interface LeaderLatchOptions {
 export type CloseMode = 'silent' | 'notify-leader';
 
 /** Identifies one term of leadership; compare tokens to fence out a stale leader's writes. */
-export interface FencingToken {
+export interface LeaderFencingToken {
   /** Our latch node. */
   readonly path: string;
   /** The node's sequence number (grows with every new participant node). */
@@ -60,7 +60,7 @@ const CONNECTED: ReadonlySet<SessionState> = new Set(['connected', 'reconnected'
  * owned by the client's **current** session (a node left by an expired session can no longer
  * make anyone leader: the double-leader bug of Curator's CURATOR-696). Others watch only
  * their predecessor (`getData` watch: no herd, no leftover watch). `isLeader$` replays the
- * current value; `waitForLeadership()` waits for `true`. A {@link FencingToken} (our node's
+ * current value; `waitForLeadership()` waits for `true`. A {@link LeaderFencingToken} (our node's
  * sequence and czxid) identifies each term.
  *
  * **Connection loss.** On `suspended` (and any state other than `connected`/`reconnected`,
@@ -100,7 +100,7 @@ export class LeaderLatch implements AsyncDisposable {
   readonly #stop = new AbortController();
   #state: 'latent' | 'started' | 'closed' = 'latent';
   #node: ProtectedNode | undefined;
-  #token: FencingToken | undefined;
+  #token: LeaderFencingToken | undefined;
   readonly #takeover: TakeoverDelay | undefined;
   #loop: Promise<void> | undefined;
   #completed = false;
@@ -122,7 +122,7 @@ export class LeaderLatch implements AsyncDisposable {
   }
 
   /** The token of the current term while we lead, else `undefined`. */
-  get fencingToken(): FencingToken | undefined {
+  get fencingToken(): LeaderFencingToken | undefined {
     return this.isLeader ? this.#token : undefined;
   }
 

@@ -4,13 +4,13 @@ import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
 import type { ZooKeeperClient } from '../../src/index.js';
 import { abortable, type WaitOptions } from '../internal/wait-signal.js';
 import { LatchClosedError, LeadershipLostError } from './errors.js';
-import { type FencingToken, LeaderLatch, type LeaderLatchOptions } from './leader-latch.js';
+import { type LeaderFencingToken, LeaderLatch, type LeaderLatchOptions } from './leader-latch.js';
 import { type LatchParticipant, listParticipants } from './latch-participants.js';
 
 /** The work run while leading; it must stop soon after `signal` aborts. */
 export type LeadershipFn = (
   signal: AbortSignal,
-  term: { fencingToken: FencingToken | undefined },
+  term: { fencingToken: LeaderFencingToken | undefined },
 ) => Promise<void>;
 
 /** Options of a {@link LeaderSelector}. */

@@ -43,11 +43,11 @@ const DEADLINE_GRACE_MS = 50;
  *
  * @example
  * ```ts
- * const me = new Participant(client, '/2pc', 'billing');
+ * const me = new TwoPhaseParticipant(client, '/2pc', 'billing');
  * const outcome = await me.vote(txId, async (payload) => ((await prepare(payload)) ? 'commit' : 'abort'));
  * ```
  */
-export class Participant {
+export class TwoPhaseParticipant {
   readonly #client: ZooKeeperClient;
   readonly #path: string;
   readonly #id: string;

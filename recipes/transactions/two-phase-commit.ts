@@ -1,7 +1,7 @@
 // Entry point of the two-phase commit recipe.
 import type { ZooKeeperClient } from '../../src/index.js';
 import { type CoordinatorHandle, type CoordinatorOptions, openTransaction } from './coordinator.js';
-import { Participant } from './participant.js';
+import { TwoPhaseParticipant } from './participant.js';
 
 /**
  * Two-phase commit over ZooKeeper (the ZooKeeper recipe of that name). A coordinator opens a
@@ -70,7 +70,7 @@ export class TwoPhaseCommit {
    * const outcome = await TwoPhaseCommit.participant(client, '/2pc', 'a').vote(txId, () => 'commit');
    * ```
    */
-  static participant(client: ZooKeeperClient, path: string, id: string): Participant {
-    return new Participant(client, path, id);
+  static participant(client: ZooKeeperClient, path: string, id: string): TwoPhaseParticipant {
+    return new TwoPhaseParticipant(client, path, id);
   }
 }
