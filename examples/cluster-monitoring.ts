@@ -6,8 +6,7 @@
  * Run: `tsx examples/cluster-monitoring.ts [connectString]`
  */
 import { filter, firstValueFrom } from 'rxjs';
-import { connect } from '../src/index.js';
-import { GroupMember } from '../recipes/membership/index.js';
+import { connect, GroupMember } from '../index.js';
 import { runExample } from './support/run-example.js';
 
 interface Health {

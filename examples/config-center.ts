@@ -6,8 +6,7 @@
  * Run: `tsx examples/config-center.ts [connectString]`
  */
 import { filter, firstValueFrom, timeout } from 'rxjs';
-import { connect } from '../src/index.js';
-import { ConfigStore } from '../recipes/config/index.js';
+import { ConfigStore, connect } from '../index.js';
 import { runExample } from './support/run-example.js';
 
 interface RateLimits {

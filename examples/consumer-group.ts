@@ -6,8 +6,7 @@
  *
  * Run: `tsx examples/consumer-group.ts [connectString]`
  */
-import { connect } from '../src/index.js';
-import { addWorkItems, WorkAssignment } from '../recipes/assignment/index.js';
+import { addWorkItems, connect, WorkAssignment } from '../index.js';
 import { runExample } from './support/run-example.js';
 
 const PARTITIONS = ['orders-0', 'orders-1', 'orders-2', 'orders-3'];

@@ -8,8 +8,7 @@
  * Run: `tsx examples/delayed-takeover.ts [connectString]`
  */
 import { filter, firstValueFrom } from 'rxjs';
-import { connect } from '../src/index.js';
-import { LeaderLatch } from '../recipes/leader/index.js';
+import { connect, LeaderLatch } from '../index.js';
 import { expireSession } from '../src/testing/index.js';
 import { runExample } from './support/run-example.js';
 

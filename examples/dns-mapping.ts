@@ -7,8 +7,7 @@
  * Run: `tsx examples/dns-mapping.ts [connectString]`
  */
 import { filter, firstValueFrom } from 'rxjs';
-import { connect } from '../src/index.js';
-import { ServiceDiscovery, ServiceRegistry, weighted } from '../recipes/discovery/index.js';
+import { connect, ServiceDiscovery, ServiceRegistry, weighted } from '../index.js';
 import { runExample } from './support/run-example.js';
 
 export async function main(

@@ -11,11 +11,12 @@
 import {
   BadVersionError,
   connect,
+  type FencingToken,
+  LeaderLatch,
   NodeExistsError,
   NoNodeError,
   type ZooKeeperClient,
-} from '../src/index.js';
-import { type FencingToken, LeaderLatch } from '../recipes/leader/index.js';
+} from '../index.js';
 import { expireSession } from '../src/testing/index.js';
 import { runExample } from './support/run-example.js';
 

@@ -8,8 +8,7 @@
  *
  * Run: `tsx examples/heartbeats.ts [connectString]`
  */
-import { connect } from '../src/index.js';
-import { PersistentNode } from '../recipes/nodes/index.js';
+import { connect, PersistentNode } from '../index.js';
 import { runExample } from './support/run-example.js';
 
 const INTERVAL_MS = 100;

@@ -7,7 +7,7 @@
  *
  * Run: `tsx examples/hot-cold-standby.ts [connectString]`
  */
-import { connect, NodeExistsError, type ZooKeeperClient } from '../src/index.js';
+import { connect, NodeExistsError, type ZooKeeperClient } from '../index.js';
 import { runExample } from './support/run-example.js';
 
 const TASK = '/replication/orders-db';

@@ -5,8 +5,7 @@
  *
  * Run: `tsx examples/locks.ts [connectString]`
  */
-import { connect } from '../src/index.js';
-import { Mutex, ReadWriteLock } from '../recipes/locks/index.js';
+import { connect, Mutex, ReadWriteLock } from '../index.js';
 import { runExample } from './support/run-example.js';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));

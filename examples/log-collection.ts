@@ -6,8 +6,7 @@
  * Run: `tsx examples/log-collection.ts [connectString]`
  */
 import { combineLatest, filter, firstValueFrom, type Observable } from 'rxjs';
-import { connect } from '../src/index.js';
-import { addWorkItems, type OwnedItem, WorkAssignment } from '../recipes/assignment/index.js';
+import { addWorkItems, connect, type OwnedItem, WorkAssignment } from '../index.js';
 import { runExample } from './support/run-example.js';
 
 const SOURCES = ['web-1', 'web-2', 'web-3', 'db-1', 'db-2', 'cache-1'];

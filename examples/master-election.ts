@@ -6,8 +6,7 @@
  *
  * Run: `tsx examples/master-election.ts [connectString]`
  */
-import { connect } from '../src/index.js';
-import { LeaderSelector } from '../recipes/leader/index.js';
+import { connect, LeaderSelector } from '../index.js';
 import { runExample } from './support/run-example.js';
 
 export async function main(connectString: string): Promise<{ terms: string[]; overlaps: number }> {

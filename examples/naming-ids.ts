@@ -5,8 +5,7 @@
  *
  * Run: `tsx examples/naming-ids.ts [connectString]`
  */
-import { connect } from '../src/index.js';
-import { IdGenerator, NameAlreadyBoundError, NamingService } from '../recipes/naming/index.js';
+import { connect, IdGenerator, NameAlreadyBoundError, NamingService } from '../index.js';
 import { runExample } from './support/run-example.js';
 
 export async function main(connectString: string): Promise<{

@@ -7,9 +7,7 @@
  *
  * Run: `tsx examples/queue-and-barrier.ts [connectString]`
  */
-import { connect } from '../src/index.js';
-import { DoubleBarrier } from '../recipes/barriers/index.js';
-import { Queue } from '../recipes/queues/index.js';
+import { connect, DoubleBarrier, Queue } from '../index.js';
 import { runExample } from './support/run-example.js';
 
 export async function main(

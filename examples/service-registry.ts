@@ -7,8 +7,7 @@
  * Run: `tsx examples/service-registry.ts [connectString]`
  */
 import { filter, firstValueFrom } from 'rxjs';
-import { connect } from '../src/index.js';
-import { type ServiceInstance, ServiceDiscovery, ServiceRegistry } from '../recipes/discovery/index.js';
+import { connect, ServiceDiscovery, type ServiceInstance, ServiceRegistry } from '../index.js';
 import { runExample } from './support/run-example.js';
 
 interface ProviderMeta {

@@ -6,8 +6,7 @@
  *
  * Run: `tsx examples/two-phase-commit.ts [connectString]`
  */
-import { connect, type ZooKeeperClient } from '../src/index.js';
-import { type Outcome, TwoPhaseCommit } from '../recipes/transactions/index.js';
+import { connect, type Outcome, TwoPhaseCommit, type ZooKeeperClient } from '../index.js';
 import { runExample } from './support/run-example.js';
 
 const stock = new Map([
