@@ -1,4 +1,10 @@
-import { NoNodeError, type WatchEvent, type WatchListener, type ZooKeeperClient } from '../../src/index.js';
+import {
+  ClientClosedError,
+  NoNodeError,
+  type WatchEvent,
+  type WatchListener,
+  type ZooKeeperClient,
+} from '../../src/index.js';
 import { decodeOwner, type OwnerRecord } from './owner-record.js';
 import type { WorkPaths } from './work-paths.js';
 
@@ -85,7 +91,7 @@ export class OwnershipView {
       children = await this.#client.getChildren(this.#paths.items, { watch: this.#itemsListener });
     } catch (err) {
       if (err instanceof NoNodeError) children = [];
-      else return this.#fail();
+      else return this.#fail(err);
     }
     if (seq !== this.#itemsRead || this.#closed) return;
     const next = new Set(children);
@@ -125,8 +131,8 @@ export class OwnershipView {
         // Gone: arm an exists watch so its creation is seen; if it was created meanwhile, read again.
         if ((await this.#client.exists(path, { watch })) === null) break;
       }
-    } catch {
-      return this.#fail();
+    } catch (err) {
+      return this.#fail(err);
     }
     if (this.#ownerReads.get(item) !== seq || this.#closed || !this.items.has(item)) return;
     const before = this.owners.get(item);
@@ -155,7 +161,8 @@ export class OwnershipView {
     else if (e.type !== 'closed' && e.type !== 'watch-removed') void this.#readItems(false);
   }
 
-  #fail(): void {
+  #fail(err?: unknown): void {
+    if (err instanceof ClientClosedError) this.#closed = true;
     if (this.#closed) return;
     this.stale = true;
     this.#onChange();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import { type CallOptions, NoNodeError, type SessionState, type ZooKeeperClient } from '../../src/index.js';
-import { sleep, type WaitOptions } from '../internal/abortable.js';
+import { abortable, combineSignal, sleep, type WaitOptions } from '../internal/abortable.js';
 import { SessionLostError } from '../internal/errors.js';
 import { retryDelayMs } from '../internal/wait-for-delete.js';
 import { GroupMember } from '../membership/group-member.js';
@@ -149,6 +149,11 @@ export class WorkAssignment implements AsyncDisposable {
   #dirty = false;
   #failed = false;
   #stateGen = 0;
+  #membersKnown = false;
+  #firstSyncDone: () => void = () => {};
+  readonly #firstSync = new Promise<void>((resolve) => {
+    this.#firstSyncDone = resolve;
+  });
   #loop: Promise<void> | undefined;
   readonly #settleMs: number;
   #membersChangedAt = 0;
@@ -200,19 +205,23 @@ export class WorkAssignment implements AsyncDisposable {
     if (this.#started) return;
     this.#started = true;
     await this.#client.mkdirp(this.#paths.items, { mode: 'persistent', ...opts });
-    await this.#member.start(opts);
+    this.#sessionId = this.#client.sessionId;
     this.#subs.push(
       this.#member.members$.subscribe((m) => {
         const workers = new Map<string, number>();
         for (const [id, p] of m) workers.set(id, typeof p?.capacity === 'number' ? p.capacity : 1);
-        if (!sameWorkers(this.#workers, workers)) this.#membersChangedAt = performance.now();
+        if (!this.#membersKnown || !sameWorkers(this.#workers, workers))
+          this.#membersChangedAt = performance.now();
         this.#workers = workers;
+        // Act only once the group view includes us: then it is at least as new as our join.
+        this.#membersKnown = workers.has(this.workerId);
         this.#kick();
       }),
     );
-    this.#sessionId = this.#client.sessionId;
-    await this.#view.resync();
+    // The replayed current state starts the first #resume, which reads the view, while our
+    // member node is being created.
     this.#subs.push(this.#client.state$.subscribe((s) => this.#onState(s)));
+    await Promise.all([this.#member.start(opts), abortable(this.#firstSync, combineSignal(opts))]);
   }
 
   /**
@@ -333,6 +342,7 @@ export class WorkAssignment implements AsyncDisposable {
     // Same session: an owner node may have been deleted while we were away; check each.
     await Promise.all([...this.#held.values()].map((held) => this.#refreshFence(held)));
     await this.#view.resync();
+    this.#firstSyncDone();
     if (gen !== this.#stateGen || this.#closing) return;
     this.#active = true;
     this.#kick();
@@ -362,14 +372,24 @@ export class WorkAssignment implements AsyncDisposable {
     let failures = 0;
     while (this.#dirty && !this.#closing) {
       this.#dirty = false;
-      if (!this.#active || this.#client.state === 'closed') return;
+      // Not before the group view shows us: planning alone would grab every item.
+      if (!this.#active || !this.#membersKnown || this.#client.state === 'closed') return;
       for (;;) {
         // Membership must have been stable for settleMs (each change restarts the wait).
         const settle = this.#settleMs - (performance.now() - this.#membersChangedAt);
         if (settle <= 0 || this.#closing) break;
         await sleep(settle);
       }
-      if (this.#view.stale) await this.#view.resync();
+      if (this.#view.stale) {
+        await this.#view.resync();
+        if (this.#view.stale) {
+          // Reads keep failing (connection trouble, client closing): back off on a real timer,
+          // never spin on rejected promises.
+          this.#dirty = true;
+          await sleep(retryDelayMs(++failures));
+          continue;
+        }
+      }
       this.#failed = false;
       await this.#reconcile();
       if (this.#failed) {
@@ -409,7 +429,6 @@ export class WorkAssignment implements AsyncDisposable {
     for (const czxid of this.#deadCzxids) if (!visible.has(czxid)) this.#deadCzxids.delete(czxid);
     for (const item of this.#held.keys()) owners.set(item, this.workerId);
     const workers = new Map(this.#workers);
-    if (!workers.has(this.workerId)) workers.set(this.workerId, this.#member.payload.capacity);
     const plan = planAssignment({ workers, items: [...this.#view.items], owners });
     const releases = [...this.#held.keys()].filter((item) => plan.get(item) !== this.workerId);
     for (const item of releases) this.#pause(item, 'moved');

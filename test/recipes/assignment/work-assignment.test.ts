@@ -185,10 +185,10 @@ describe('WorkAssignment edge cases', () => {
 });
 
 describe('WorkAssignment settleMs', () => {
-  it('a rolling start with settleMs shuffles nothing: no worker ever gives an item up', async () => {
+  it('a rolling start within settleMs shuffles nothing: no worker ever gives an item up', async () => {
     const cs = await clients(3);
     await addWorkItems(cs[0]!, '/logs', ITEMS.slice(0, 30));
-    const workers = cs.map((c, i) => new WorkAssignment(c, '/logs', { workerId: `r${i}`, settleMs: 400 }));
+    const workers = cs.map((c, i) => new WorkAssignment(c, '/logs', { workerId: `r${i}`, settleMs: 1000 }));
     const lost: string[] = [];
     const subs = workers.map((w) => {
       let prev = new Set<string>();
@@ -198,7 +198,11 @@ describe('WorkAssignment settleMs', () => {
         prev = now;
       });
     });
-    for (const w of workers) await w.start({ timeoutMs: 10_000 });
+    // A rolling start: each worker starts 100 ms after the previous one.
+    for (const w of workers) {
+      void w.start({ timeoutMs: 10_000 });
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await eventually(async () => {
       const owners = await expectExactlyOnce(cs[0]!, workers, ITEMS.slice(0, 30));
       expect([...counts(owners).values()]).toEqual([10, 10, 10]);
