@@ -28,6 +28,7 @@ export default defineConfig({
             'test/chaos/**/*.test.ts',
             'test/testing/**/*.test.ts',
             'test/examples/**/*.test.ts',
+            'test/cli/**/*.test.ts',
           ],
           fileParallelism: false,
           globalSetup: ['test/global-setup.ts'],

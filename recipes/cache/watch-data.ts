@@ -57,7 +57,7 @@ export interface WatchDataOptions<T> {
  *
  * @example
  * ```ts
- * import { json, watchData } from 'zk-recipes/recipes';
+ * import { json, watchData } from 'zk-recipes';
  *
  * const sub = watchData(client, '/app/feature-flags', { decode: json }).subscribe({
  *   next: (v) => console.log(v ? `v${v.stat.version}` : 'missing', v?.data),

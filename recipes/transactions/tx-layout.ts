@@ -83,9 +83,17 @@ export async function readMeta(
   txId: string,
   signal?: AbortSignal,
 ): Promise<TxMeta> {
+  const read = () => retryTransient(() => client.getData(txPath, { signal }), signal);
   try {
-    const { data } = await retryTransient(() => client.getData(txPath, { signal }), signal);
-    return decodeMeta(txId, data);
+    return decodeMeta(txId, (await read()).data);
+  } catch (err) {
+    if (!(err instanceof NoNodeError)) throw err;
+  }
+  // A txId usually reaches a participant out of band (a message from the coordinator), so our
+  // server may not have applied the coordinator's create yet: catch up with the leader once.
+  try {
+    await retryTransient(() => client.sync(txPath, { signal }), signal);
+    return decodeMeta(txId, (await read()).data);
   } catch (err) {
     if (err instanceof NoNodeError) throw new TransactionNotFoundError(txId);
     throw err;

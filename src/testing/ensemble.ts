@@ -20,9 +20,10 @@ const POLL_MS = 100;
  *
  * @example
  * ```ts
+ * import { connect } from 'zk-recipes';
  * import { Ensemble } from 'zk-recipes/testing';
  * await using ensemble = await Ensemble.start({ size: 3 });
- * const client = await ZooKeeperClient.connect(ensemble.proxiedConnectString);
+ * const client = await connect(ensemble.proxiedConnectString);
  * const leader = await ensemble.leader();
  * await ensemble.kill(leader);                 // SIGKILL
  * await ensemble.waitForQuorum();              // the other two elected a new leader

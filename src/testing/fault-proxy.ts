@@ -66,9 +66,10 @@ interface Link {
  *
  * @example
  * ```ts
+ * import { connect } from 'zk-recipes';
  * import { FaultProxy } from 'zk-recipes/testing';
  * await using proxy = await FaultProxy.start({ targetHost: '127.0.0.1', targetPort: 2181 });
- * const client = await ZooKeeperClient.connect(proxy.connectString);
+ * const client = await connect(proxy.connectString);
  * proxy.blackhole();            // client goes 'suspended' after its read timeout
  * proxy.heal();
  * ```

@@ -75,7 +75,7 @@ export function useDedicatedEnsemble(
  *
  * @example
  * ```ts
- * const client = await ZooKeeperClient.connect(sharedConnectString());
+ * const client = await connect(sharedConnectString());
  * ```
  */
 export function sharedConnectString(): string {
@@ -89,7 +89,7 @@ export function sharedConnectString(): string {
  * @example
  * ```ts
  * const root = uniquePath('lock'); // '/lock-3f1c…'
- * const client = await ZooKeeperClient.connect(`${sharedConnectString()}${root}`);
+ * const client = await connect(`${sharedConnectString()}${root}`);
  * ```
  */
 export function uniquePath(prefix = 'test'): string {
