@@ -13,7 +13,16 @@ import { ratioChartSvg } from './ratio-chart.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Benchmark modules in report order; each is `bench/<name>.ts` exporting `run`. */
-const MODULES = ['client', 'locks', 'leader', 'queues', 'config', 'tree-cache'];
+const MODULES = [
+  'client',
+  'locks',
+  'leader',
+  'queues',
+  'config',
+  'tree-cache',
+  'naming-discovery',
+  'work-assignment',
+];
 
 interface Section {
   module: string;
