@@ -4,7 +4,11 @@ describe('toolchain', () => {
   it('supports await using', async () => {
     const log: string[] = [];
     {
-      await using _r = { async [Symbol.asyncDispose]() { log.push('disposed'); } };
+      await using _r = {
+        async [Symbol.asyncDispose]() {
+          log.push('disposed');
+        },
+      };
       log.push('body');
     }
     expect(log).toEqual(['body', 'disposed']);
