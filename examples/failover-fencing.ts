@@ -15,6 +15,7 @@ import {
   LeaderLatch,
   NodeExistsError,
   NoNodeError,
+  SessionExpiredError,
   type ZooKeeperClient,
 } from '../index.js';
 import { expireSession } from '../src/testing/index.js';
@@ -32,6 +33,9 @@ async function fencedWrite(client: ZooKeeperClient, token: FencingToken, state: 
       version = stat.version;
       lastToken = BigInt(JSON.parse(data.toString()).token);
     } catch (err) {
+      // A woken-up old active may learn only now that its session expired: the client has
+      // opened a new session by itself, so try again; the fence still decides.
+      if (err instanceof SessionExpiredError) continue;
       if (!(err instanceof NoNodeError)) throw err;
     }
     if (token.czxid < lastToken) return false; // fenced: a newer active has written
