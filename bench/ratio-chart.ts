@@ -1,7 +1,7 @@
 /** A horizontal bar chart (SVG) of advantage ratios, with a line at 1x (parity with the baseline). */
 export function ratioChartSvg(rows: { label: string; ratio: number }[]): string {
   const barHeight = 22;
-  const labelWidth = 430;
+  const labelWidth = 600;
   const plotWidth = 360;
   const finite = rows.map((r) => (Number.isFinite(r.ratio) ? r.ratio : 0));
   const max = Math.max(2, ...finite) * 1.1;
