@@ -47,6 +47,7 @@ export {
   READY_NODE,
 } from './barriers/index.js';
 export {
+  AtMostOnceQueue,
   type DelayedItem,
   DelayQueue,
   type DelaySpec,

@@ -1,9 +1,7 @@
 // Delay queue, at most once: an item becomes visible to consumers at its due time.
 import type { ZooKeeperClient } from '../../src/index.js';
-import type { WaitOptions } from '../internal/wait-signal.js';
-import { DEFAULT_MAX_BATCH_BYTES, putItem, putItems, toBytes } from './put-items.js';
-import type { QueueOptions } from './queue.js';
-import { QueueCore, type QueueItem } from './queue-core.js';
+import { AtMostOnceQueue, type QueueOptions } from './at-most-once-queue.js';
+import { toBytes } from './put-items.js';
 import { delayNaming, delayPrefix } from './queue-naming.js';
 
 /** When a delayed item becomes visible: after `delayMs`, or at `dueAt`. */
@@ -40,22 +38,9 @@ function dueAtMs(spec: DelaySpec): number {
  * const item = await queue.take(); // about a minute later
  * ```
  */
-export class DelayQueue implements AsyncDisposable {
-  readonly #client: ZooKeeperClient;
-  readonly #path: string;
-  readonly #core: QueueCore;
-  readonly #maxBatchBytes: number;
-
+export class DelayQueue extends AtMostOnceQueue {
   constructor(client: ZooKeeperClient, path: string, options: QueueOptions = {}) {
-    this.#client = client;
-    this.#path = path;
-    this.#core = new QueueCore(client, path, delayNaming, options.prefetchCount);
-    this.#maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
-  }
-
-  /** The queue node's path. */
-  get path(): string {
-    return this.#path;
+    super(client, path, delayNaming, options);
   }
 
   /**
@@ -67,7 +52,7 @@ export class DelayQueue implements AsyncDisposable {
    * ```
    */
   async put(data: Uint8Array | string, when: DelaySpec): Promise<string> {
-    return putItem(this.#client, this.#path, { prefix: delayPrefix(dueAtMs(when)), data: toBytes(data) });
+    return this.putOne(delayPrefix(dueAtMs(when)), toBytes(data));
   }
 
   /**
@@ -80,59 +65,6 @@ export class DelayQueue implements AsyncDisposable {
    */
   async putMany(items: readonly DelayedItem[]): Promise<string[]> {
     const batch = items.map((item) => ({ prefix: delayPrefix(dueAtMs(item)), data: toBytes(item.data) }));
-    return putItems(this.#client, this.#path, batch, this.#maxBatchBytes);
-  }
-
-  /**
-   * Removes and returns the earliest due item, waiting until one is due.
-   *
-   * @example
-   * ```ts
-   * const item = await queue.take({ signal });
-   * ```
-   */
-  take(opts: WaitOptions = {}): Promise<QueueItem> {
-    return this.#core.take(opts);
-  }
-
-  /**
-   * Removes and returns the earliest due item, or `null` when none is due yet.
-   *
-   * @example
-   * ```ts
-   * const item = await queue.poll();
-   * ```
-   */
-  poll(opts: WaitOptions = {}): Promise<QueueItem | null> {
-    return this.#core.poll(opts);
-  }
-
-  /**
-   * Number of items, due or not.
-   *
-   * @example
-   * ```ts
-   * await queue.size();
-   * ```
-   */
-  async size(opts: WaitOptions = {}): Promise<number> {
-    return (await this.#core.entries(opts)).length;
-  }
-
-  /**
-   * Stops this consumer (waiting takes reject with an `AbortError`). Idempotent.
-   *
-   * @example
-   * ```ts
-   * await queue.close();
-   * ```
-   */
-  async close(): Promise<void> {
-    this.#core.close();
-  }
-
-  /** Same as {@link DelayQueue.close}. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    return this.putBatch(batch);
   }
 }

@@ -1,9 +1,9 @@
 // Priority queue, at most once: lower priority values are taken first, FIFO within a priority.
 import type { ZooKeeperClient } from '../../src/index.js';
 import type { WaitOptions } from '../internal/wait-signal.js';
-import { DEFAULT_MAX_BATCH_BYTES, putItem, putItems, toBytes } from './put-items.js';
-import type { QueueOptions } from './queue.js';
-import { QueueCore, type QueueItem } from './queue-core.js';
+import { AtMostOnceQueue, type QueueOptions } from './at-most-once-queue.js';
+import { toBytes } from './put-items.js';
+import type { QueueItem } from './queue-core.js';
 import { priorityNaming, priorityPrefix } from './queue-naming.js';
 
 /** An item for {@link PriorityQueue.putMany}. */
@@ -33,22 +33,9 @@ export interface PriorityItem {
  * (await queue.take()).data.toString(); // 'urgent'
  * ```
  */
-export class PriorityQueue implements AsyncDisposable {
-  readonly #client: ZooKeeperClient;
-  readonly #path: string;
-  readonly #core: QueueCore;
-  readonly #maxBatchBytes: number;
-
+export class PriorityQueue extends AtMostOnceQueue {
   constructor(client: ZooKeeperClient, path: string, options: QueueOptions = {}) {
-    this.#client = client;
-    this.#path = path;
-    this.#core = new QueueCore(client, path, priorityNaming, options.prefetchCount);
-    this.#maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
-  }
-
-  /** The queue node's path. */
-  get path(): string {
-    return this.#path;
+    super(client, path, priorityNaming, options);
   }
 
   /**
@@ -60,10 +47,7 @@ export class PriorityQueue implements AsyncDisposable {
    * ```
    */
   async put(data: Uint8Array | string, opts: { priority?: number } = {}): Promise<string> {
-    return putItem(this.#client, this.#path, {
-      prefix: priorityPrefix(opts.priority ?? 0),
-      data: toBytes(data),
-    });
+    return this.putOne(priorityPrefix(opts.priority ?? 0), toBytes(data));
   }
 
   /**
@@ -79,35 +63,11 @@ export class PriorityQueue implements AsyncDisposable {
       prefix: priorityPrefix(item.priority ?? 0),
       data: toBytes(item.data),
     }));
-    return putItems(this.#client, this.#path, batch, this.#maxBatchBytes);
+    return this.putBatch(batch);
   }
 
   /**
-   * Removes and returns the highest-priority item, waiting for one.
-   *
-   * @example
-   * ```ts
-   * const item = await queue.take({ timeoutMs: 1_000 });
-   * ```
-   */
-  take(opts: WaitOptions = {}): Promise<QueueItem> {
-    return this.#core.take(opts);
-  }
-
-  /**
-   * Removes and returns the highest-priority item, or `null` when empty.
-   *
-   * @example
-   * ```ts
-   * const item = await queue.poll();
-   * ```
-   */
-  poll(opts: WaitOptions = {}): Promise<QueueItem | null> {
-    return this.#core.poll(opts);
-  }
-
-  /**
-   * Reads the highest-priority item without removing it.
+   * Returns the next item without removing it, or `null` when the queue is empty.
    *
    * @example
    * ```ts
@@ -115,35 +75,6 @@ export class PriorityQueue implements AsyncDisposable {
    * ```
    */
   peek(opts: WaitOptions = {}): Promise<QueueItem | null> {
-    return this.#core.peek(opts);
-  }
-
-  /**
-   * Number of items.
-   *
-   * @example
-   * ```ts
-   * await queue.size();
-   * ```
-   */
-  async size(opts: WaitOptions = {}): Promise<number> {
-    return (await this.#core.entries(opts)).length;
-  }
-
-  /**
-   * Stops this consumer (waiting takes reject with an `AbortError`). Idempotent.
-   *
-   * @example
-   * ```ts
-   * await queue.close();
-   * ```
-   */
-  async close(): Promise<void> {
-    this.#core.close();
-  }
-
-  /** Same as {@link PriorityQueue.close}. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    return this.core.peek(opts);
   }
 }

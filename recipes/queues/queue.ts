@@ -2,17 +2,10 @@
 // Curator's SimpleDistributedQueue.
 import type { ZooKeeperClient } from '../../src/index.js';
 import type { WaitOptions } from '../internal/wait-signal.js';
-import { QueueCore, type QueueItem } from './queue-core.js';
-import { DEFAULT_MAX_BATCH_BYTES, putItem, putItems, toBytes } from './put-items.js';
+import { AtMostOnceQueue, type QueueOptions } from './at-most-once-queue.js';
+import { toBytes } from './put-items.js';
+import type { QueueItem } from './queue-core.js';
 import { FIFO_PREFIX, fifoNaming } from './queue-naming.js';
-
-/** Options of a {@link Queue} (and of the priority and delay queues). */
-export interface QueueOptions {
-  /** Items whose data a consumer reads in one multiRead when its cache runs dry. Default 32. */
-  prefetchCount?: number;
-  /** Byte budget of one multi in `putMany` (under the server's 1 MiB limit). Default 960 KiB. */
-  maxBatchBytes?: number;
-}
 
 /**
  * A distributed FIFO queue with **at-most-once** delivery: `take()` removes the head item
@@ -49,22 +42,9 @@ export interface QueueOptions {
  * await queue.close();
  * ```
  */
-export class Queue implements AsyncDisposable {
-  readonly #client: ZooKeeperClient;
-  readonly #path: string;
-  readonly #core: QueueCore;
-  readonly #maxBatchBytes: number;
-
+export class Queue extends AtMostOnceQueue {
   constructor(client: ZooKeeperClient, path: string, options: QueueOptions = {}) {
-    this.#client = client;
-    this.#path = path;
-    this.#core = new QueueCore(client, path, fifoNaming, options.prefetchCount);
-    this.#maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
-  }
-
-  /** The queue node's path. */
-  get path(): string {
-    return this.#path;
+    super(client, path, fifoNaming, options);
   }
 
   /**
@@ -76,7 +56,7 @@ export class Queue implements AsyncDisposable {
    * ```
    */
   async put(data: Uint8Array | string): Promise<string> {
-    return putItem(this.#client, this.#path, { prefix: FIFO_PREFIX, data: toBytes(data) });
+    return this.putOne(FIFO_PREFIX, toBytes(data));
   }
 
   /**
@@ -90,36 +70,11 @@ export class Queue implements AsyncDisposable {
    */
   async putMany(items: readonly (Uint8Array | string)[]): Promise<string[]> {
     const batch = items.map((data) => ({ prefix: FIFO_PREFIX, data: toBytes(data) }));
-    return putItems(this.#client, this.#path, batch, this.#maxBatchBytes);
+    return this.putBatch(batch);
   }
 
   /**
-   * Removes and returns the head item, waiting (on a children watch) until there is one.
-   * Rejects with `signal.reason` on abort or a `TimeoutError` after `timeoutMs`.
-   *
-   * @example
-   * ```ts
-   * const { data } = await queue.take({ signal });
-   * ```
-   */
-  take(opts: WaitOptions = {}): Promise<QueueItem> {
-    return this.#core.take(opts);
-  }
-
-  /**
-   * Removes and returns the head item, or `null` at once when the queue is empty.
-   *
-   * @example
-   * ```ts
-   * const item = await queue.poll();
-   * ```
-   */
-  poll(opts: WaitOptions = {}): Promise<QueueItem | null> {
-    return this.#core.poll(opts);
-  }
-
-  /**
-   * Returns the head item without removing it, or `null` when the queue is empty.
+   * Returns the next item without removing it, or `null` when the queue is empty.
    *
    * @example
    * ```ts
@@ -127,36 +82,6 @@ export class Queue implements AsyncDisposable {
    * ```
    */
   peek(opts: WaitOptions = {}): Promise<QueueItem | null> {
-    return this.#core.peek(opts);
-  }
-
-  /**
-   * Number of items in the queue.
-   *
-   * @example
-   * ```ts
-   * console.log(await queue.size());
-   * ```
-   */
-  async size(opts: WaitOptions = {}): Promise<number> {
-    return (await this.#core.entries(opts)).length;
-  }
-
-  /**
-   * Stops this consumer: waiting `take`s reject with an `AbortError` and the children watch
-   * is removed. Items stay in the queue. Idempotent.
-   *
-   * @example
-   * ```ts
-   * await queue.close();
-   * ```
-   */
-  async close(): Promise<void> {
-    this.#core.close();
-  }
-
-  /** Same as {@link Queue.close}. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    return this.core.peek(opts);
   }
 }
