@@ -1,9 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { connect } from '../../src/index.js';
-import type { ZooKeeperClient } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { WorkAssignment } from '../../recipes/assignment/work-assignment.js';
 import { addWorkItems, readWorkOwners } from '../../recipes/assignment/work-items.js';
-import { useDedicatedEnsemble } from '../support/ensemble.js';
+import { useDedicatedEnsemble, useFaultClients } from '../support/ensemble.js';
 import { eventually } from '../support/zk.js';
 
 const ITEMS = Array.from({ length: 50 }, (_, i) => `src-${String(i).padStart(2, '0')}`);
@@ -39,16 +37,7 @@ function counts(owners: Map<string, string>): Map<string, number> {
 
 describe('WorkAssignment under session expiry (dedicated ensemble)', () => {
   const zk = useDedicatedEnsemble({ size: 3 });
-  const opened: ZooKeeperClient[] = [];
-  afterAll(async () => {
-    await Promise.all(opened.map((c) => c.close()));
-  });
-
-  async function client(cs: string): Promise<ZooKeeperClient> {
-    const c = await connect(cs, { sessionTimeoutMs: SESSION_MS, requestTimeoutMs: 20_000 });
-    opened.push(c);
-    return c;
-  }
+  const client = useFaultClients({ sessionTimeoutMs: SESSION_MS });
 
   it('a partitioned worker stops before anyone takes its items; they move within the session timeout; it rejoins after expiry', async () => {
     const { ensemble } = zk;

@@ -1,9 +1,9 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { connect, isRetryable, type SessionState, type ZooKeeperClient } from '../../src/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isRetryable, type SessionState, type ZooKeeperClient } from '../../src/index.js';
 import { expireSession } from '../../src/testing/expire-session.js';
 import { TreeCache, type TreeEvent, utf8, watchData } from '../../recipes/cache/index.js';
 import { ConfigStore } from '../../recipes/config/index.js';
-import { useDedicatedEnsemble } from '../support/ensemble.js';
+import { useDedicatedEnsemble, useFaultClients } from '../support/ensemble.js';
 import { eventually } from '../support/zk.js';
 import { collect, readTree } from '../recipes/cache/cache-test-helpers.js';
 
@@ -53,20 +53,12 @@ function waitState(client: ZooKeeperClient, want: SessionState, timeoutMs = 20_0
 
 describe('caches under server kills and session expiry (dedicated ensemble)', () => {
   const zk = useDedicatedEnsemble({ size: 3 });
-  const opened: ZooKeeperClient[] = [];
-  afterAll(async () => {
-    await Promise.all(opened.map((c) => c.close()));
-  });
   afterEach(async () => {
     for (const p of zk.ensemble.proxies) p.heal();
     for (const s of zk.ensemble.servers) if (s.state !== 'running') await zk.ensemble.start(s.index);
     await zk.ensemble.waitForQuorum({ timeoutMs: 30_000 });
   });
-  async function client(cs: string): Promise<ZooKeeperClient> {
-    const c = await connect(cs, { sessionTimeoutMs: SESSION_MS, requestTimeoutMs: 20_000 });
-    opened.push(c);
-    return c;
-  }
+  const client = useFaultClients({ sessionTimeoutMs: SESSION_MS });
   const hostsOf = (indexes: number[]) =>
     indexes.map((i) => `${zk.ensemble.servers[i]?.host}:${zk.ensemble.servers[i]?.port}`).join(',');
 

@@ -1,25 +1,16 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { connect, type ZooKeeperClient } from '../../src/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigStore } from '../../recipes/config/index.js';
 import { AtomicCounter, decodeInt64, encodeInt64, optimisticUpdate } from '../../recipes/shared/index.js';
-import { useDedicatedEnsemble } from '../support/ensemble.js';
+import { useDedicatedEnsemble, useFaultClients } from '../support/ensemble.js';
 
 const SESSION_MS = 4_000;
 
 describe('optimistic updates when a reply is lost (dedicated ensemble)', () => {
   const zk = useDedicatedEnsemble({ size: 3 });
-  const opened: ZooKeeperClient[] = [];
-  afterAll(async () => {
-    await Promise.all(opened.map((c) => c.close()));
-  });
   afterEach(() => {
     for (const p of zk.ensemble.proxies) p.heal();
   });
-  async function client(cs: string): Promise<ZooKeeperClient> {
-    const c = await connect(cs, { sessionTimeoutMs: SESSION_MS, requestTimeoutMs: 30_000 });
-    opened.push(c);
-    return c;
-  }
+  const client = useFaultClients({ sessionTimeoutMs: SESSION_MS, requestTimeoutMs: 30_000 });
   /** Drops every server reply from now on for `ms` (requests still reach the servers). */
   function loseRepliesFor(ms: number): void {
     for (const p of zk.ensemble.proxies) p.cut('server-to-client');

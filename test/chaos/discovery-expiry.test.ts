@@ -1,24 +1,15 @@
 import { filter, firstValueFrom } from 'rxjs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { connect, type ZooKeeperClient } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { ServiceDiscovery } from '../../recipes/discovery/service-discovery.js';
 import { ServiceRegistry } from '../../recipes/discovery/service-registry.js';
-import { useDedicatedEnsemble } from '../support/ensemble.js';
+import { useDedicatedEnsemble, useFaultClients } from '../support/ensemble.js';
 import { eventually } from '../support/zk.js';
 
 const SESSION_MS = 3000;
 
 describe('service discovery under faults (dedicated ensemble)', () => {
   const zk = useDedicatedEnsemble({ size: 3 });
-  const opened: ZooKeeperClient[] = [];
-  afterAll(async () => {
-    await Promise.all(opened.map((c) => c.close()));
-  });
-  async function client(cs: string): Promise<ZooKeeperClient> {
-    const c = await connect(cs, { sessionTimeoutMs: SESSION_MS, requestTimeoutMs: 20_000 });
-    opened.push(c);
-    return c;
-  }
+  const client = useFaultClients({ sessionTimeoutMs: SESSION_MS });
 
   it('drops a cut-off instance within the session timeout and re-registers it after its session expired', async () => {
     const { ensemble } = zk;

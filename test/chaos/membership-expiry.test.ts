@@ -1,22 +1,13 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { connect, type ZooKeeperClient } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { GroupMember } from '../../recipes/membership/group-member.js';
-import { useDedicatedEnsemble } from '../support/ensemble.js';
+import { useDedicatedEnsemble, useFaultClients } from '../support/ensemble.js';
 import { eventually } from '../support/zk.js';
 
 const SESSION_MS = 3000;
 
 describe('GroupMember under faults (dedicated ensemble)', () => {
   const zk = useDedicatedEnsemble({ size: 3 });
-  const opened: ZooKeeperClient[] = [];
-  afterAll(async () => {
-    await Promise.all(opened.map((c) => c.close()));
-  });
-  async function client(cs: string): Promise<ZooKeeperClient> {
-    const c = await connect(cs, { sessionTimeoutMs: SESSION_MS, requestTimeoutMs: 20_000 });
-    opened.push(c);
-    return c;
-  }
+  const client = useFaultClients({ sessionTimeoutMs: SESSION_MS });
 
   it('a member leaves when its session expires and rejoins with its latest payload', async () => {
     const { ensemble } = zk;

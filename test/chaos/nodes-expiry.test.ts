@@ -1,8 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { connect, type ZooKeeperClient } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { expireSession } from '../../src/testing/expire-session.js';
 import { PersistentNode, PersistentTtlNode } from '../../recipes/nodes/index.js';
-import { useDedicatedEnsemble } from '../support/ensemble.js';
+import { useDedicatedEnsemble, useFaultClients } from '../support/ensemble.js';
 import { eventually } from '../support/zk.js';
 import { collect } from '../recipes/cache/cache-test-helpers.js';
 
@@ -10,15 +9,7 @@ const SESSION_MS = 3_000;
 
 describe('PersistentNode under session expiry and partitions (dedicated ensemble)', () => {
   const zk = useDedicatedEnsemble({ size: 3 });
-  const opened: ZooKeeperClient[] = [];
-  afterAll(async () => {
-    await Promise.all(opened.map((c) => c.close()));
-  });
-  async function client(cs: string): Promise<ZooKeeperClient> {
-    const c = await connect(cs, { sessionTimeoutMs: SESSION_MS, requestTimeoutMs: 20_000 });
-    opened.push(c);
-    return c;
-  }
+  const client = useFaultClients({ sessionTimeoutMs: SESSION_MS });
 
   it('an ephemeral is re-created by the new session after expiry, with the latest data', async () => {
     const { ensemble } = zk;

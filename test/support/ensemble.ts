@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, inject, onTestFinished } from 'vitest';
+import { connect, type ZooKeeperClient } from '../../src/index.js';
 import { Ensemble, type EnsembleOptions } from '../../src/testing/index.js';
 
 /**
@@ -94,4 +95,35 @@ export function sharedConnectString(): string {
  */
 export function uniquePath(prefix = 'test'): string {
   return `/${prefix}-${randomUUID()}`;
+}
+
+/**
+ * A client factory for fault tests: each client gets a short session timeout (so an expiry takes
+ * seconds) and a long request timeout (requests wait out a partition), and every client it made
+ * is closed after the file's tests.
+ *
+ * @example
+ * ```ts
+ * const zk = useDedicatedEnsemble({ size: 3 });
+ * const client = useFaultClients({ sessionTimeoutMs: 3_000 });
+ * it('...', async () => {
+ *   const far = await client(zk.ensemble.proxiedConnectString);
+ * });
+ * ```
+ */
+export function useFaultClients(
+  options: { sessionTimeoutMs?: number; requestTimeoutMs?: number } = {},
+): (connectString: string) => Promise<ZooKeeperClient> {
+  const opened: ZooKeeperClient[] = [];
+  afterAll(async () => {
+    await Promise.all(opened.map((c) => c.close()));
+  });
+  return async (connectString) => {
+    const c = await connect(connectString, {
+      sessionTimeoutMs: options.sessionTimeoutMs ?? 3_000,
+      requestTimeoutMs: options.requestTimeoutMs ?? 20_000,
+    });
+    opened.push(c);
+    return c;
+  };
 }
