@@ -79,7 +79,9 @@ function statesInOrder(client: ZooKeeperClient, targets: SessionState[], timeout
     let next = 0;
     const timer = setTimeout(() => {
       sub.unsubscribe();
-      reject(new Error(`states ${targets.join(' -> ')} not seen within ${timeoutMs} ms (now ${client.state})`));
+      reject(
+        new Error(`states ${targets.join(' -> ')} not seen within ${timeoutMs} ms (now ${client.state})`),
+      );
     }, timeoutMs);
     const sub = client.state$.subscribe((s) => {
       if (s !== targets[next]) return;
