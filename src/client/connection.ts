@@ -59,20 +59,6 @@ const MAX_PING_INTERVAL_MS = 10_000;
 
 const PING_FRAME = encodeRequest(-2, { op: 'ping' });
 
-/**
- * Write coalescing under a deep pipeline. While at least this many requests are unanswered on
- * the wire, the server has a backlog to work through, so writing a new request at once gains
- * nothing: new frames wait until {@link HOLD_MAX_FRAMES} of them have gathered, the backlog
- * has shrunk below this mark, or {@link HOLD_MAX_MS} has passed. Fewer, larger writes cost both
- * sides fewer system calls. Below the mark (every ordinary workload) frames go out at the end
- * of the tick, as before.
- */
-const HOLD_IN_FLIGHT = 64;
-/** Held frames are written once this many have gathered. */
-const HOLD_MAX_FRAMES = 16;
-/** Held frames are written after at most this long. */
-const HOLD_MAX_MS = 2;
-
 /** Connection lifecycle: TCP/TLS connect, waiting for ConnectResponse, open, closed. */
 export type ConnectionPhase = 'connecting' | 'handshake' | 'open' | 'closed';
 
@@ -101,7 +87,6 @@ export class Connection {
   #authPending: Packet[] = [];
   #out: Buffer[] = [];
   #flushScheduled = false;
-  #holdTimer: NodeJS.Timeout | undefined;
   #connectTimer: NodeJS.Timeout | undefined;
   #tickTimer: NodeJS.Timeout | undefined;
   #readTimeoutMs = 0;
@@ -204,8 +189,6 @@ export class Connection {
         return;
       }
     }
-    // replies shrink the backlog: held frames may be due now
-    if (this.#out.length > 0 && !this.#flushScheduled) this.#scheduleFlush();
   }
 
   #onFrame(frame: Buffer): void {
@@ -258,34 +241,18 @@ export class Connection {
 
   #write(frame: Buffer): void {
     this.#out.push(frame);
-    if (!this.#flushScheduled) this.#scheduleFlush();
-  }
-
-  #scheduleFlush(): void {
-    this.#flushScheduled = true;
-    process.nextTick(this.#flush);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(this.#flush);
+    }
   }
 
   readonly #flush = (): void => {
     this.#flushScheduled = false;
-    const held = this.#out.length;
-    if (held > 0 && held < HOLD_MAX_FRAMES && this.inFlight - held >= HOLD_IN_FLIGHT) {
-      this.#holdTimer ??= setTimeout(this.#flushHeld, HOLD_MAX_MS);
-      return;
-    }
-    this.#flushNow();
-  };
-
-  readonly #flushHeld = (): void => {
-    this.#holdTimer = undefined;
     this.#flushNow();
   };
 
   #flushNow(): void {
-    if (this.#holdTimer !== undefined) {
-      clearTimeout(this.#holdTimer);
-      this.#holdTimer = undefined;
-    }
     const out = this.#out;
     if (out.length === 0) return;
     this.#out = [];
@@ -351,8 +318,6 @@ export class Connection {
   #clearTimers(): void {
     clearTimeout(this.#connectTimer);
     clearTimeout(this.#tickTimer);
-    clearTimeout(this.#holdTimer);
-    this.#holdTimer = undefined;
     this.#connectTimer = undefined;
     this.#tickTimer = undefined;
   }

@@ -35,12 +35,8 @@ export class FakeConn implements Transport {
     readonly handlers: TransportHandlers,
   ) {}
 
-  /** How many times the client wrote (one batch of frames each). */
-  writes = 0;
-
   write(bufs: readonly Buffer[]): void {
     if (this.closed) return;
-    this.writes++;
     for (const b of bufs) {
       for (const body of this.#decoder.push(b)) {
         if (this.frames.length === 0) this.frames.push({ kind: 'connect', req: decodeConnectRequest(body) });

@@ -242,50 +242,6 @@ describe('SessionEngine handshake and requests', () => {
   });
 });
 
-describe('SessionEngine write coalescing', () => {
-  const tick = () => new Promise<void>((r) => process.nextTick(r));
-
-  it('holds new frames while 64+ requests are unanswered, and writes them when due; none is stranded', async () => {
-    const zk = new FakeZk();
-    const { engine } = makeEngine(zk);
-    const c = await zk.conn(0);
-    c.handshake();
-    await engine.waitForConnection();
-    const get = (i: number) => engine.request({ op: 'exists', path: `/n${i}`, watch: false });
-    const first = Array.from({ length: 100 }, (_, i) => get(i));
-    await c.waitFrames(101);
-    const writesAfterFirst = c.writes;
-    // 100 unanswered: three more wait for company
-    const held = [get(100), get(101), get(102)];
-    await tick();
-    await tick();
-    expect(c.frames).toHaveLength(101);
-    // 16 waiting frames are written at once, even behind a backlog
-    const more = Array.from({ length: 13 }, (_, i) => get(200 + i));
-    await tick();
-    await tick();
-    expect(c.frames).toHaveLength(117);
-    expect(c.writes).toBe(writesAfterFirst + 1);
-    // a few frames behind a backlog that does not move still go out (the hold is bounded)
-    const late = [get(300), get(301)];
-    await c.waitFrames(119);
-    // held again; replies that bring the backlog under the mark release them in one write
-    const released = [get(400), get(401), get(402)];
-    await tick();
-    await tick();
-    expect(c.frames).toHaveLength(119);
-    const writesBefore = c.writes;
-    for (const { xid } of c.requests.slice(0, 60)) c.reply(xid, { op: 'exists', stat: STAT });
-    await tick();
-    await tick();
-    expect(c.frames).toHaveLength(122);
-    expect(c.writes).toBe(writesBefore + 1);
-    for (const { xid } of c.requests.slice(60)) c.reply(xid, { op: 'exists', stat: STAT });
-    const all = await Promise.all([...first, ...held, ...more, ...late, ...released]);
-    expect(all).toHaveLength(121);
-  });
-});
-
 describe('SessionEngine expiry', () => {
   it('goes lost on an expired handshake, tells watches once, fails queued requests, and renews', async () => {
     const zk = new FakeZk();
