@@ -27,8 +27,12 @@ export async function holdLeadership(
   onBadState: (end: HoldEnd) => void = () => {},
 ): Promise<HoldEnd> {
   const sessionId = client.sessionId;
+  // Ends the node watch when we stop leading for any reason (cheaper than AbortSignal.any).
   const done = new AbortController();
-  const signal = AbortSignal.any([stop, done.signal]);
+  const signal = done.signal;
+  const onStop = (): void => done.abort(stop.reason);
+  if (stop.aborted) onStop();
+  else stop.addEventListener('abort', onStop, { once: true });
   let onState: (end: HoldEnd) => void = () => {};
   const badState = new Promise<HoldEnd>((resolve) => {
     onState = resolve;
@@ -47,6 +51,7 @@ export async function holdLeadership(
     );
   } finally {
     subscription.unsubscribe();
+    stop.removeEventListener('abort', onStop);
     done.abort();
   }
 }

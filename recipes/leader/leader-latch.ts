@@ -234,17 +234,19 @@ export class LeaderLatch implements AsyncDisposable {
     const wasStarted = this.#state === 'started';
     this.#state = 'closed';
     if (opts.mode !== 'silent') this.#setLeader(false);
-    this.#stop.abort(new LatchClosedError());
     this.#completed = true;
     this.#leader.complete();
-    if (!wasStarted) return;
-    // Delete our node first (the hand-over starts now), then let the loop wind down.
-    const node = this.#node;
+    // We no longer believe we lead (above); now delete our node before anything else (the
+    // hand-over starts with this request, not after the loop's teardown), then stop the loop.
+    const node = wasStarted ? this.#node : undefined;
     this.#node = undefined;
     const deletions: Promise<unknown>[] = [];
-    if (node) {
+    if (node && !this.#takeover) deletions.push(this.#deleteNode(node));
+    this.#stop.abort(new LatchClosedError());
+    if (!wasStarted) return;
+    if (node && this.#takeover) {
       // Clean hand-over: clear our record so the successor does not wait the takeover delay.
-      await this.#takeover?.release(node);
+      await this.#takeover.release(node);
       deletions.push(this.#deleteNode(node));
     }
     await this.#loop?.catch(() => {});
@@ -340,24 +342,14 @@ export class LeaderLatch implements AsyncDisposable {
 
   async #check(node: ProtectedNode): Promise<LatchStep> {
     const signal = this.#stop.signal;
-    // One round trip: the contenders and our own node's stat (the ownership check).
-    const [listing, ours] = await retryTransient(
-      () =>
-        this.#client.multiRead(
-          [
-            { type: 'getChildren', path: this.#path },
-            { type: 'getData', path: node.path },
-          ],
-          { signal },
-        ),
-      signal,
-    );
-    if (listing?.type !== 'getChildren' || ours?.type !== 'getData') {
-      if (listing?.type === 'error' && !(listing.error instanceof NoNodeError)) throw listing.error;
-      if (ours?.type === 'error' && !(ours.error instanceof NoNodeError)) throw ours.error;
-      return { type: 'recreate' };
+    let children: string[];
+    try {
+      children = await retryTransient(() => this.#client.getChildren(this.#path, { signal }), signal);
+    } catch (err) {
+      if (err instanceof NoNodeError) return { type: 'recreate' };
+      throw err;
     }
-    const contenders = sortSequential(listing.children, (n) => n.base === LATCH_NAME);
+    const contenders = sortSequential(children, (n) => n.base === LATCH_NAME);
     const ourIndex = contenders.findIndex((n) => n.name === node.name);
     if (ourIndex < 0) return { type: 'recreate' };
     if (this.#takeover) {
@@ -365,9 +357,10 @@ export class LeaderLatch implements AsyncDisposable {
     }
     if (ourIndex > 0)
       return { type: 'wait', path: childPath(this.#path, (contenders[ourIndex - 1] as SequentialNode).name) };
-    // First in line: lead only if the node belongs to our current session and we are connected
-    // (a node left by an expired session must never make us leader).
-    const owned = ours.stat.ephemeralOwner === this.#client.sessionId && CONNECTED.has(this.#client.state);
+    // First in line. The listing shows our node, and its name carries our uuid, so nobody else
+    // made it; we lead on it only if it belongs to the session we are in now and we are
+    // connected (a node left by an expired session must never make us leader).
+    const owned = node.stat.ephemeralOwner === this.#client.sessionId && CONNECTED.has(this.#client.state);
     return owned ? { type: 'leader', node } : { type: 'recreate' };
   }
 
