@@ -164,6 +164,8 @@ function recordBytes(req: Request): number {
       return strBytes(req.path) + 4;
     case 'auth':
       return 4 + strBytes(req.scheme) + 4 + req.auth.length;
+    case 'sasl':
+      return 4 + req.token.length;
     default:
       return 'path' in req ? strBytes(req.path) + 8 : 64;
   }

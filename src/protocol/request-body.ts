@@ -40,6 +40,7 @@ export const REQUEST_OP_CODES: Readonly<Record<RequestOp, number>> = Object.free
   getAllChildrenNumber: OpCode.getAllChildrenNumber,
   addWatch: OpCode.addWatch,
   whoAmI: OpCode.whoAmI,
+  sasl: OpCode.sasl,
   ping: OpCode.ping,
   closeSession: OpCode.closeSession,
 });
@@ -140,6 +141,9 @@ export function writeRequestBody(w: JuteWriter, req: Exclude<Request, { op: 'mul
     case 'addWatch':
       w.writeString(req.path).writeInt(req.mode);
       return;
+    case 'sasl':
+      w.writeBuffer(req.token);
+      return;
     case 'whoAmI':
     case 'ping':
     case 'closeSession':
@@ -238,6 +242,8 @@ export function readRequestBody(op: Exclude<RequestOp, 'multi' | 'multiRead'>, r
       const path = r.readRequiredString('path');
       return { op, path, mode: r.readInt() };
     }
+    case 'sasl':
+      return { op, token: r.readBufferOrEmpty() };
     case 'whoAmI':
     case 'ping':
     case 'closeSession':

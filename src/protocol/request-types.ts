@@ -51,6 +51,7 @@ export type Request =
   | { op: 'getAllChildrenNumber'; path: string }
   | { op: 'addWatch'; path: string; mode: number }
   | { op: 'whoAmI' }
+  | { op: 'sasl'; token: Buffer }
   | { op: 'ping' }
   | { op: 'closeSession' };
 

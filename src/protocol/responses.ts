@@ -56,6 +56,7 @@ export type Response =
   | { op: 'getEphemerals'; ephemerals: string[] }
   | { op: 'getAllChildrenNumber'; totalNumber: number }
   | { op: 'whoAmI'; clientInfo: ClientInfo[] }
+  | { op: 'sasl'; token: Buffer }
   | { op: 'empty' };
 
 /**
@@ -125,6 +126,8 @@ export function decodeResponse(op: RequestOp, r: JuteReader): Response {
       return { op, totalNumber: r.readInt() };
     case 'whoAmI':
       return { op, clientInfo: r.readVector(readClientInfo) ?? [] };
+    case 'sasl':
+      return { op, token: r.readBufferOrEmpty() };
     case 'delete':
     case 'auth':
     case 'setWatches':
@@ -203,6 +206,9 @@ function writeResponseBody(w: JuteWriter, res: Response): void {
       return;
     case 'whoAmI':
       w.writeVector(res.clientInfo, writeClientInfo);
+      return;
+    case 'sasl':
+      w.writeBuffer(res.token);
       return;
     case 'empty':
       return;

@@ -115,6 +115,7 @@ export const request: fc.Arbitrary<Request> = fc.oneof(
   fc.record({ op: fc.constant('getEphemerals' as const), prefixPath: path }),
   fc.record({ op: fc.constant('addWatch' as const), path, mode: int32 }),
   fc.record({ op: fc.constantFrom('whoAmI' as const, 'ping' as const, 'closeSession' as const) }),
+  fc.record({ op: fc.constant('sasl' as const), token: buffer }),
 );
 
 export const multiResult: fc.Arbitrary<MultiResult> = fc.oneof(
@@ -153,6 +154,7 @@ export const response: fc.Arbitrary<Response> = fc.oneof(
     op: fc.constant('whoAmI' as const),
     clientInfo: fc.array(fc.record({ authScheme: text, user: text }), { maxLength: 4 }),
   }),
+  fc.record({ op: fc.constant('sasl' as const), token: buffer }),
   fc.record({ op: fc.constant('empty' as const) }),
 );
 
