@@ -1,36 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SessionLostError } from '../../recipes/internal/errors.js';
 import { protectedCreate } from '../../recipes/internal/protected-create.js';
 import { type LockHandle, Mutex, ReadWriteLock, Semaphore } from '../../recipes/locks/index.js';
-import { connect, type SessionState, type ZooKeeperClient } from '../../src/index.js';
+import type { ZooKeeperClient } from '../../src/index.js';
 import { expireSession } from '../../src/testing/expire-session.js';
-import { Ensemble } from '../../src/testing/index.js';
+import { losingCreateReply, nextState, useDedicatedEnsemble, useFaultClients } from '../support/ensemble.js';
 import { eventually } from '../support/zk.js';
-
-// One dedicated ensemble for the whole file: these tests cut links and kill servers.
-let ensemble: Ensemble;
-const clients: ZooKeeperClient[] = [];
-
-beforeAll(async () => {
-  ensemble = await Ensemble.start({ size: 3, tickTimeMs: 250 });
-}, 120_000);
-
-afterAll(async () => {
-  await ensemble?.close();
-});
-
-afterEach(async () => {
-  for (const p of ensemble.proxies) p.heal();
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await ensemble.waitForQuorum();
-});
-
-async function client(connectString: string, sessionTimeoutMs = 3000): Promise<ZooKeeperClient> {
-  const c = await connect(connectString, { sessionTimeoutMs, requestTimeoutMs: 20_000 });
-  clients.push(c);
-  return c;
-}
 
 function base(): string {
   return `/chaos-locks/${randomUUID()}`;
@@ -45,44 +21,14 @@ async function children(c: ZooKeeperClient, path: string): Promise<string[]> {
   }
 }
 
-function nextState(c: ZooKeeperClient, wanted: SessionState): Promise<void> {
-  return new Promise((resolve) => {
-    const sub = c.state$.subscribe((s) => {
-      if (s === wanted) {
-        queueMicrotask(() => sub.unsubscribe());
-        resolve();
-      }
-    });
-  });
-}
-
-/**
- * The same client, except that the first `create` whose path contains `marker` cuts the link's
- * server-to-client direction just before the request goes out: the server applies the create,
- * the reply is lost.
- */
-function cuttingCreate(c: ZooKeeperClient, marker: string, cut: () => void): ZooKeeperClient {
-  let armed = true;
-  return new Proxy(c, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      if (prop === 'create') {
-        return (path: string, ...rest: unknown[]) => {
-          if (armed && path.includes(marker)) {
-            armed = false;
-            cut();
-          }
-          return (value as (...a: unknown[]) => unknown).call(target, path, ...rest);
-        };
-      }
-      return (value as (...a: unknown[]) => unknown).bind(target);
-    },
-  });
-}
-
 describe('locks under faults', () => {
+  // One dedicated ensemble for the file: these tests cut links and kill servers. After each
+  // test every fault is undone and the test's clients are closed.
+  const zk = useDedicatedEnsemble({ size: 3, tickTimeMs: 250 }, { healAfterEach: true });
+  const client = useFaultClients({ closeAfterEach: true });
+
   it('session expiry while holding: lost fires, another contender gets the lock', async () => {
+    const { ensemble } = zk;
     const path = base();
     const holderClient = await client(ensemble.proxiedConnectString);
     const other = await client(ensemble.connectString);
@@ -110,6 +56,7 @@ describe('locks under faults', () => {
   }, 60_000);
 
   it('an expired waiter re-queues in its new session and still gets the lock', async () => {
+    const { ensemble } = zk;
     const path = base();
     const holderClient = await client(ensemble.connectString);
     const waiterClient = await client(ensemble.connectString);
@@ -132,6 +79,7 @@ describe('locks under faults', () => {
   }, 60_000);
 
   it('a semaphore lease whose session expires reports lost and frees its slot', async () => {
+    const { ensemble } = zk;
     const path = base();
     const a = await client(ensemble.connectString);
     const b = await client(ensemble.connectString);
@@ -148,8 +96,9 @@ describe('locks under faults', () => {
   }, 60_000);
 
   it('with suspendedIsLost the holder is told before the server can hand the lock over', async () => {
+    const { ensemble } = zk;
     const path = base();
-    const holderClient = await client(ensemble.proxiedConnectString, 4000);
+    const holderClient = await client(ensemble.proxiedConnectString, { sessionTimeoutMs: 4000 });
     const other = await client(ensemble.connectString);
     const held = await new Mutex(holderClient, path, { suspendedIsLost: true }).acquire();
     let lostAt = 0;
@@ -168,9 +117,10 @@ describe('locks under faults', () => {
   }, 60_000);
 
   it('a create whose reply is lost leaves no orphan and no deadlock', async () => {
+    const { ensemble } = zk;
     const path = base();
     const proxy = ensemble.proxy(0);
-    const c = await client(proxy.connectString, 4000);
+    const c = await client(proxy.connectString, { sessionTimeoutMs: 4000 });
     const observer = await client(ensemble.connectString);
     // the lock path exists (others use the lock), so our create is the first request that is cut
     await observer.create(path, '', { mode: 'container', createParents: true });
@@ -191,13 +141,14 @@ describe('locks under faults', () => {
   }, 60_000);
 
   it('a semaphore lease create whose reply is lost leaves no orphan', async () => {
+    const { ensemble } = zk;
     const path = base();
     const proxy = ensemble.proxy(0);
-    const raw = await client(proxy.connectString, 4000);
+    const raw = await client(proxy.connectString, { sessionTimeoutMs: 4000 });
     const observer = await client(ensemble.connectString);
     await observer.create(`${path}/leases`, '', { mode: 'container', createParents: true });
     const suspended = nextState(raw, 'suspended');
-    const c = cuttingCreate(raw, '/leases/', () => proxy.cut('server-to-client'));
+    const c = losingCreateReply(raw, '/leases/', () => proxy.cut('server-to-client'));
     const pending = new Semaphore(c, path, { maxLeases: 2 }).acquire({ timeoutMs: 30_000 });
     // the server created the lease node; the client does not know its name yet
     await eventually(async () => expect(await children(observer, `${path}/leases`)).toHaveLength(1));
@@ -211,13 +162,14 @@ describe('locks under faults', () => {
   }, 60_000);
 
   it('a write-lock create whose reply is lost leaves no orphan and blocks no reader', async () => {
+    const { ensemble } = zk;
     const path = base();
     const proxy = ensemble.proxy(1);
-    const raw = await client(proxy.connectString, 4000);
+    const raw = await client(proxy.connectString, { sessionTimeoutMs: 4000 });
     const observer = await client(ensemble.connectString);
     await observer.create(path, '', { mode: 'container', createParents: true });
     const suspended = nextState(raw, 'suspended');
-    const c = cuttingCreate(raw, '__WRIT__', () => proxy.cut('server-to-client'));
+    const c = losingCreateReply(raw, '__WRIT__', () => proxy.cut('server-to-client'));
     const pending = new ReadWriteLock(c, path).writeLock.acquire({ timeoutMs: 30_000 });
     await eventually(async () => expect(await children(observer, path)).toHaveLength(1));
     await suspended;
@@ -231,9 +183,10 @@ describe('locks under faults', () => {
   }, 60_000);
 
   it('protectedCreate recovers a persistent-sequential node whose reply was lost', async () => {
+    const { ensemble } = zk;
     const path = base();
     const proxy = ensemble.proxy(1);
-    const c = await client(proxy.connectString, 4000);
+    const c = await client(proxy.connectString, { sessionTimeoutMs: 4000 });
     const observer = await client(ensemble.connectString);
     await observer.mkdirp(path);
     const suspended = nextState(c, 'suspended');
@@ -247,10 +200,11 @@ describe('locks under faults', () => {
   }, 60_000);
 
   it('an acquire aborted while disconnected deletes its node once the link is back', async () => {
+    const { ensemble } = zk;
     const path = base();
     const proxy = ensemble.proxy(2);
     const holder = await client(ensemble.connectString);
-    const c = await client(proxy.connectString, 6000);
+    const c = await client(proxy.connectString, { sessionTimeoutMs: 6000 });
     const held = await new Mutex(holder, path).acquire();
     const controller = new AbortController();
     const pending = new Mutex(c, path).acquire({ signal: controller.signal });
@@ -268,6 +222,7 @@ describe('locks under faults', () => {
   }, 60_000);
 
   it('an aborted waiter leaves no watch behind on any server', async () => {
+    const { ensemble } = zk;
     const path = base();
     const holder = await client(ensemble.connectString);
     const waiter = await client(ensemble.connectString);
@@ -285,8 +240,11 @@ describe('locks under faults', () => {
   }, 60_000);
 
   it('killing the leader during contention keeps one holder at a time and loses nobody', async () => {
+    const { ensemble } = zk;
     const path = base();
-    const sessions = await Promise.all(Array.from({ length: 5 }, () => client(ensemble.connectString, 6000)));
+    const sessions = await Promise.all(
+      Array.from({ length: 5 }, () => client(ensemble.connectString, { sessionTimeoutMs: 6000 })),
+    );
     let holders = 0;
     let maxHolders = 0;
     let done = 0;

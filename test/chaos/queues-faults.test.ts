@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SessionLostError } from '../../recipes/internal/errors.js';
 import {
   ItemLockLostError,
@@ -7,38 +7,19 @@ import {
   Queue,
   TakeOutcomeUnknownError,
 } from '../../recipes/queues/index.js';
-import { connect, type ZooKeeperClient } from '../../src/index.js';
 import { expireSession } from '../../src/testing/expire-session.js';
-import { Ensemble } from '../../src/testing/index.js';
-
-// One dedicated ensemble for the whole file: consumers are killed and sessions expired.
-let ensemble: Ensemble;
-const clients: ZooKeeperClient[] = [];
-
-beforeAll(async () => {
-  ensemble = await Ensemble.start({ size: 3, tickTimeMs: 250 });
-}, 120_000);
-
-afterAll(async () => {
-  await ensemble?.close();
-});
-
-afterEach(async () => {
-  for (const p of ensemble.proxies) p.heal();
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await ensemble.waitForQuorum();
-});
-
-async function client(connectString: string): Promise<ZooKeeperClient> {
-  const c = await connect(connectString, { sessionTimeoutMs: 3000, requestTimeoutMs: 20_000 });
-  clients.push(c);
-  return c;
-}
+import { useDedicatedEnsemble, useFaultClients } from '../support/ensemble.js';
 
 const ITEMS = 2000;
 
 describe('queues under faults', () => {
+  // One dedicated ensemble for the file: consumers are killed and sessions expired. After each
+  // test every fault is undone and the test's clients are closed.
+  const zk = useDedicatedEnsemble({ size: 3, tickTimeMs: 250 }, { healAfterEach: true });
+  const client = useFaultClients({ closeAfterEach: true });
+
   it('LockingQueue: 2000 items, 2 consumers, one expires midway: nothing lost, nothing completed twice', async () => {
+    const { ensemble } = zk;
     const path = `/chaos-queue/${randomUUID()}`;
     const producer = await client(ensemble.connectString);
     await new LockingQueue(producer, path).putMany(Array.from({ length: ITEMS }, (_, i) => String(i)));
@@ -76,6 +57,7 @@ describe('queues under faults', () => {
   }, 120_000);
 
   it('LockingQueue: a held item reports lost on session expiry, complete refuses, another consumer gets it', async () => {
+    const { ensemble } = zk;
     const path = `/chaos-queue/${randomUUID()}`;
     const holderClient = await client(ensemble.connectString);
     const other = await client(ensemble.connectString);
@@ -95,6 +77,7 @@ describe('queues under faults', () => {
   }, 60_000);
 
   it('Queue: 2000 items, 2 consumers, one expires midway: nothing delivered twice, nothing silently lost', async () => {
+    const { ensemble } = zk;
     const path = `/chaos-queue/${randomUUID()}`;
     const producer = await client(ensemble.connectString);
     await new Queue(producer, path).putMany(Array.from({ length: ITEMS }, (_, i) => String(i)));
@@ -129,15 +112,12 @@ describe('queues under faults', () => {
   }, 120_000);
 
   it('Queue: a take whose delete reply is lost never hands out a duplicate', async () => {
+    const { ensemble } = zk;
     const path = `/chaos-queue/${randomUUID()}`;
     const producer = await client(ensemble.connectString);
     const items = Array.from({ length: 20 }, (_, i) => String(i));
     await new Queue(producer, path).putMany(items);
-    const c = await connect(ensemble.proxiedConnectString, {
-      sessionTimeoutMs: 3000,
-      requestTimeoutMs: 1500,
-    });
-    clients.push(c);
+    const c = await client(ensemble.proxiedConnectString, { requestTimeoutMs: 1500 });
     const queue = new Queue(c, path, { prefetchCount: 20 });
     const first = await queue.take();
     for (const p of ensemble.proxies) p.cut('server-to-client'); // the next delete's reply is lost

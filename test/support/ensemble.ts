@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, inject, onTestFinished } from 'vitest';
-import { connect, type ZooKeeperClient } from '../../src/index.js';
+import { connect, type SessionState, type ZooKeeperClient } from '../../src/index.js';
 import { Ensemble, type EnsembleOptions } from '../../src/testing/index.js';
 
 /**
@@ -97,33 +97,112 @@ export function uniquePath(prefix = 'test'): string {
   return `/${prefix}-${randomUUID()}`;
 }
 
+/** Session and request timeouts of a client made by {@link useFaultClients}. */
+export interface FaultClientTimeouts {
+  /** Session timeout (default 3 000 ms, so an expiry takes seconds). */
+  sessionTimeoutMs?: number;
+  /** Request timeout (default 20 000 ms, so requests wait out a partition). */
+  requestTimeoutMs?: number;
+}
+
+/** Options of {@link useFaultClients}. */
+export interface FaultClientOptions extends FaultClientTimeouts {
+  /**
+   * Close the clients made during a test after that test (afterEach), so no session, ephemeral
+   * node or watch outlives it. Default false: they are closed after the file's tests.
+   */
+  closeAfterEach?: boolean;
+}
+
 /**
  * A client factory for fault tests: each client gets a short session timeout (so an expiry takes
- * seconds) and a long request timeout (requests wait out a partition), and every client it made
- * is closed after the file's tests.
+ * seconds) and a long request timeout (requests wait out a partition); a call may override
+ * either. Every client it made is closed after the file's tests, or after each test with
+ * `closeAfterEach: true`.
  *
  * @example
  * ```ts
- * const zk = useDedicatedEnsemble({ size: 3 });
- * const client = useFaultClients({ sessionTimeoutMs: 3_000 });
+ * const zk = useDedicatedEnsemble({ size: 3 }, { healAfterEach: true });
+ * const client = useFaultClients({ sessionTimeoutMs: 3_000, closeAfterEach: true });
  * it('...', async () => {
  *   const far = await client(zk.ensemble.proxiedConnectString);
+ *   const slow = await client(zk.ensemble.connectString, { sessionTimeoutMs: 6_000 });
  * });
  * ```
  */
 export function useFaultClients(
-  options: { sessionTimeoutMs?: number; requestTimeoutMs?: number } = {},
-): (connectString: string) => Promise<ZooKeeperClient> {
+  options: FaultClientOptions = {},
+): (connectString: string, timeouts?: FaultClientTimeouts) => Promise<ZooKeeperClient> {
   const opened: ZooKeeperClient[] = [];
-  afterAll(async () => {
-    await Promise.all(opened.map((c) => c.close()));
-  });
-  return async (connectString) => {
+  const closeOpened = async () => {
+    await Promise.all(opened.splice(0).map((c) => c.close()));
+  };
+  if (options.closeAfterEach) afterEach(closeOpened);
+  afterAll(closeOpened);
+  return async (connectString, timeouts = {}) => {
     const c = await connect(connectString, {
-      sessionTimeoutMs: options.sessionTimeoutMs ?? 3_000,
-      requestTimeoutMs: options.requestTimeoutMs ?? 20_000,
+      sessionTimeoutMs: timeouts.sessionTimeoutMs ?? options.sessionTimeoutMs ?? 3_000,
+      requestTimeoutMs: timeouts.requestTimeoutMs ?? options.requestTimeoutMs ?? 20_000,
     });
     opened.push(c);
     return c;
   };
+}
+
+/**
+ * Resolves the next time `client` enters `state` (e.g. `suspended` once a cut link is noticed).
+ * Subscribe before causing the fault.
+ *
+ * @example
+ * ```ts
+ * const suspended = nextState(client, 'suspended');
+ * proxy.cut('server-to-client');
+ * await suspended;
+ * ```
+ */
+export function nextState(client: ZooKeeperClient, state: SessionState): Promise<void> {
+  return new Promise((resolve) => {
+    const sub = client.state$.subscribe((s) => {
+      if (s === state) {
+        queueMicrotask(() => sub.unsubscribe());
+        resolve();
+      }
+    });
+  });
+}
+
+/**
+ * The same client, except that its first `create` of a path containing `marker` loses its reply:
+ * right after the request is handed to the connection, `cut()` runs (in the same tick, before
+ * any reply can come back), typically `proxy.cut('server-to-client')` on the FaultProxy the
+ * client is connected through. The server applies the create; the client hears nothing, goes
+ * `suspended` and fails the request with a connection loss once it gives up on the link. Give
+ * it to a recipe to see how it recovers a lost create reply.
+ *
+ * @example
+ * ```ts
+ * const proxy = ensemble.proxy(0);
+ * const raw = await client(proxy.connectString, { sessionTimeoutMs: 4_000 });
+ * const c = losingCreateReply(raw, '/leases/', () => proxy.cut('server-to-client'));
+ * const lease = new Semaphore(c, path, { maxLeases: 2 }).acquire(); // its create's reply is lost
+ * ```
+ */
+export function losingCreateReply(client: ZooKeeperClient, marker: string, cut: () => void): ZooKeeperClient {
+  let armed = true;
+  return new Proxy(client, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (prop !== 'create') return method.bind(target);
+      return (path: string, ...rest: unknown[]) => {
+        const sent = method.call(target, path, ...rest);
+        if (armed && path.includes(marker)) {
+          armed = false;
+          cut();
+        }
+        return sent;
+      };
+    },
+  });
 }
