@@ -59,6 +59,7 @@ export {
   type PriorityItem,
   PriorityQueue,
   PutManyError,
+  PutOutcomeUnknownError,
   Queue,
   type QueueItem,
   type QueueOptions,

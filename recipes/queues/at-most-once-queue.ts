@@ -3,16 +3,35 @@
 // says how a producer orders them.
 import type { ZooKeeperClient } from '../../src/index.js';
 import type { WaitOptions } from '../internal/wait-signal.js';
-import { DEFAULT_MAX_BATCH_BYTES, putItem, putItems } from './put-items.js';
+import { DEFAULT_MAX_BATCH_BYTES, ItemWriter } from './put-items.js';
 import { QueueCore, type QueueItem } from './queue-core.js';
 import type { QueueNaming } from './queue-naming.js';
 
-/** Options of a {@link Queue}, {@link PriorityQueue} or {@link DelayQueue}. */
+/**
+ * Options of a {@link Queue}, {@link PriorityQueue} or {@link DelayQueue}.
+ *
+ * @example
+ * ```ts
+ * const queue = new Queue(client, '/jobs', { prefetchCount: 64, maxBatchBytes: 512 * 1024 });
+ * // Curator / kazoo / older zk-recipes consumers read this queue: plain names, no receipts
+ * const legacy = new Queue(client, '/curator-jobs', { protectedPuts: false });
+ * ```
+ */
 export interface QueueOptions {
   /** Items whose data a consumer reads in one multiRead when its cache runs dry. Default 32. */
   prefetchCount?: number;
   /** Byte budget of one multi in `putMany` (under the server's 1 MiB limit). Default 960 KiB. */
   maxBatchBytes?: number;
+  /**
+   * Exactly-once puts (default `true`): every put names its items `<prefix>_c_<uuid>-<sequence>`
+   * and writes an ephemeral `receipt-<uuid>-<sequence>` node in the same transaction, so a put
+   * whose reply is lost is looked up (and only re-sent when it was not applied) instead of
+   * failing or being duplicated. `false` writes plain names (`qn-<sequence>`, as Curator's
+   * `SimpleDistributedQueue` and versions before protected puts) with no receipt: use it when
+   * consumers other than this library's current version read the queue. A lost reply then
+   * rejects with the connection error, and retrying the put **may duplicate** the item.
+   */
+  protectedPuts?: boolean;
 }
 
 /**
@@ -33,14 +52,17 @@ export abstract class AtMostOnceQueue implements AsyncDisposable {
   /** The consumer machinery: listing, prefetch, take by delete. @internal */
   protected readonly core: QueueCore;
   readonly #path: string;
-  readonly #maxBatchBytes: number;
+  readonly #writer: ItemWriter;
 
   /** @internal */
   protected constructor(client: ZooKeeperClient, path: string, naming: QueueNaming, options: QueueOptions) {
     this.client = client;
     this.#path = path;
     this.core = new QueueCore(client, path, naming, options.prefetchCount);
-    this.#maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+    this.#writer = new ItemWriter(client, path, {
+      protectedPuts: options.protectedPuts ?? true,
+      maxBatchBytes: options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+    });
   }
 
   /** The queue node's path. */
@@ -48,14 +70,17 @@ export abstract class AtMostOnceQueue implements AsyncDisposable {
     return this.#path;
   }
 
-  /** Creates one item node named `<prefix><sequence>`; resolves to its name. @internal */
+  /**
+   * Creates one item node named `<prefix>_c_<uuid>-<sequence>` (or `<prefix><sequence>` without
+   * protected puts), exactly once across a lost reply; resolves to its name. @internal
+   */
   protected putOne(prefix: string, data: Uint8Array): Promise<string> {
-    return putItem(this.client, this.#path, { prefix, data });
+    return this.#writer.put({ prefix, data });
   }
 
   /** Creates items in as few atomic multis as fit the size limit; names in input order. @internal */
   protected putBatch(batch: { prefix: string; data: Uint8Array }[]): Promise<string[]> {
-    return putItems(this.client, this.#path, batch, this.#maxBatchBytes);
+    return this.#writer.putMany(batch);
   }
 
   /**
@@ -98,7 +123,8 @@ export abstract class AtMostOnceQueue implements AsyncDisposable {
 
   /**
    * Stops this consumer: waiting `take`s reject with an `AbortError` and the children watch
-   * is removed. Items stay in the queue. Idempotent.
+   * is removed; receipts of this producer's puts are deleted in the background. Items stay in
+   * the queue. Idempotent.
    *
    * @example
    * ```ts
@@ -107,6 +133,7 @@ export abstract class AtMostOnceQueue implements AsyncDisposable {
    */
   async close(): Promise<void> {
     this.core.close();
+    this.#writer.flush();
   }
 
   /** Same as {@link AtMostOnceQueue.close}. */

@@ -20,16 +20,18 @@ function dueAtMs(spec: DelaySpec): number {
 }
 
 /**
- * A distributed delay queue with at-most-once delivery: an item can be taken from its due
- * time on; due items are taken earliest first. Items are `<path>/dq-<due epoch ms, 12 hex>-<sequence>`.
+ * A distributed delay queue with at-most-once delivery and exactly-once puts (as {@link Queue}):
+ * an item can be taken from its due time on; due items are taken earliest first. Items are
+ * `<path>/dq-<due epoch ms, 12 hex>-_c_<uuid>-<sequence>` (`dq-<due>-<sequence>` with
+ * `protectedPuts: false`; both are consumed).
  * A waiting consumer sleeps on a timer to the earliest due item **and** the children watch
  * (an earlier item may arrive), never by polling.
  *
  * Due times are epoch milliseconds of the producer's clock compared with the consumer's clock:
  * clock skew between machines shifts delivery by the skew.
  *
- * **Connection loss.** As {@link Queue}: `suspended` waits, `lost` re-lists in the new session;
- * items are persistent.
+ * **Connection loss.** As {@link Queue}: `suspended` waits (a put whose reply was lost reads
+ * back once reconnected), `lost` re-lists in the new session; items are persistent.
  *
  * @example
  * ```ts
@@ -44,7 +46,8 @@ export class DelayQueue extends AtMostOnceQueue {
   }
 
   /**
-   * Adds one item that becomes visible after `delayMs` or at `dueAt`.
+   * Adds one item that becomes visible after `delayMs` or at `dueAt`, exactly once; resolves to
+   * its node name.
    *
    * @example
    * ```ts
@@ -56,7 +59,8 @@ export class DelayQueue extends AtMostOnceQueue {
   }
 
   /**
-   * Adds many delayed items in as few atomic multis as fit the size limit.
+   * Adds many delayed items in as few atomic multis as fit the size limit (each exactly once);
+   * names in input order.
    *
    * @example
    * ```ts

@@ -29,9 +29,41 @@ export class TakeOutcomeUnknownError extends RecipeError {
 }
 
 /**
+ * A put's reply was lost and the producer could not find out afterwards whether its items were
+ * written. With protected puts (the default) this only happens when the session that wrote the
+ * put's receipt ended before the producer could read it back **and** none of the put's items is
+ * still in the queue (they were never written, or written and already taken), or when the queue
+ * stayed unreachable for every attempt. Nothing is retried behind the caller's back: re-put
+ * `data` for at-least-once, drop it for at-most-once. `putId` is the uuid in the items' names
+ * (`qn-_c_<putId>-…`), for an audit.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await queue.put(job);
+ * } catch (err) {
+ *   if (err instanceof PutOutcomeUnknownError) audit.log('maybe queued', err.putId, err.data.length);
+ * }
+ * ```
+ */
+export class PutOutcomeUnknownError extends RecipeError {
+  constructor(
+    /** The uuid of the put (in its items' names). */
+    readonly putId: string,
+    /** The data of the items whose put has an unknown outcome, in put order. */
+    readonly data: readonly Uint8Array[],
+    options?: ErrorOptions,
+  ) {
+    super(`put ${putId} of ${data.length} item(s): the outcome is unknown (reply lost)`, options);
+  }
+}
+
+/**
  * `putMany` wrote some chunks and then failed; `created` lists the items that were written
- * (each chunk is one atomic multi, so an item is either in `created` or not in the queue,
- * except for the failing chunk when its reply was lost).
+ * (each chunk is one atomic multi, so an item is either in `created` or not in the queue; with
+ * protected puts a chunk whose reply was lost is looked up again, and only when that cannot
+ * tell is the cause a {@link PutOutcomeUnknownError}; with `protectedPuts: false` the failing
+ * chunk's items may or may not be in the queue when its reply was lost).
  *
  * @example
  * ```ts

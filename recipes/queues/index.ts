@@ -2,7 +2,12 @@
 // survive a consumer's death).
 export { AtMostOnceQueue, type QueueOptions } from './at-most-once-queue.js';
 export { DelayQueue, type DelayedItem, type DelaySpec } from './delay-queue.js';
-export { ItemLockLostError, PutManyError, TakeOutcomeUnknownError } from './errors.js';
+export {
+  ItemLockLostError,
+  PutManyError,
+  PutOutcomeUnknownError,
+  TakeOutcomeUnknownError,
+} from './errors.js';
 export { LockedItem } from './locked-item.js';
 export { LockingQueue, type LockingQueueItem, type LockingQueueOptions } from './locking-queue.js';
 export { type PriorityItem, PriorityQueue } from './priority-queue.js';

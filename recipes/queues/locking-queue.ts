@@ -9,15 +9,34 @@ import { retryTransient } from '../internal/retry-transient.js';
 import { abortable, combineSignal, throwIfAborted, type WaitOptions } from '../internal/wait-signal.js';
 import { isOutcomeUnknown } from './ambiguous-error.js';
 import { LockedItem } from './locked-item.js';
-import { DEFAULT_MAX_BATCH_BYTES, ensureQueuePath, putItem, putItems, toBytes } from './put-items.js';
+import { DEFAULT_MAX_BATCH_BYTES, ensureQueuePath, ItemWriter, toBytes } from './put-items.js';
 import { lockingNaming, lockingPrefix, toSortedEntries } from './queue-naming.js';
 
-/** Options of a {@link LockingQueue}. */
+/**
+ * Options of a {@link LockingQueue}.
+ *
+ * @example
+ * ```ts
+ * const queue = new LockingQueue(client, '/work', { consumerId: `worker-${process.pid}` });
+ * // kazoo consumers read this queue: plain entry names, no receipts in entries/
+ * const shared = new LockingQueue(client, '/kazoo-work', { protectedPuts: false });
+ * ```
+ */
 export interface LockingQueueOptions {
   /** Written into our lock nodes (who holds what); default a random UUID. */
   consumerId?: string;
   /** Byte budget of one multi in `putMany`. Default 960 KiB. */
   maxBatchBytes?: number;
+  /**
+   * Exactly-once puts (default `true`): items are named `entry-<priority>-_c_<uuid>-<sequence>`
+   * and each put writes an ephemeral `entries/receipt-<uuid>-<sequence>` in the same
+   * transaction, so a put whose reply is lost is looked up (and only re-sent when it was not
+   * applied) instead of failing or being duplicated. `false` writes kazoo's plain
+   * `entry-<priority>-<sequence>` names and no receipt (kazoo takes every child of `entries/`
+   * as an item): use it when kazoo or older zk-recipes consumers read the queue. A lost reply
+   * then rejects with the connection error, and retrying the put **may duplicate** the item.
+   */
+  protectedPuts?: boolean;
 }
 
 /** An item for {@link LockingQueue.putMany}. */
@@ -35,20 +54,34 @@ export interface LockingQueueItem {
  * the server deletes its locks and the items go back to the queue. Delivery is at least once;
  * an item is completed at most once.
  *
- * Layout (kazoo's `LockingQueue`): `<path>/entries/entry-<priority 3 digits>-<sequence>`
- * (persistent-sequential, raw data) and `<path>/taken/<entry>` (ephemeral, data = consumer
- * id). Consumers wait on children watches of both nodes, never by polling.
+ * Layout (kazoo's `LockingQueue`): `<path>/entries/entry-<priority 3 digits>-_c_<uuid>-<sequence>`
+ * (persistent-sequential, raw data; kazoo's plain `entry-<priority>-<sequence>` with
+ * `protectedPuts: false`, and both are consumed, by priority then sequence) and
+ * `<path>/taken/<entry>` (ephemeral, data = consumer id). Consumers wait on children watches of
+ * both nodes, never by polling.
+ *
+ * **Puts are exactly once.** Each put (one item, or one `putMany` chunk) carries a fresh uuid in
+ * its items' names and writes an ephemeral receipt `entries/receipt-<uuid>-<sequence>` in the
+ * same transaction (deleted by the producer's next put, or soon after in the background). When
+ * the reply is lost, the producer reads `entries` back: an item or the receipt with its uuid
+ * means the put went through (even if a consumer already took the item); neither, in the same
+ * session, means it did not, and the same transaction is sent again. Only when the session that
+ * sent the put ended before it could be read back and none of its items is left does the put
+ * reject with {@link PutOutcomeUnknownError} (carrying the data): then nobody can tell.
  *
  * **Connection loss.** On `suspended`, held items stay held and waiting `take`s keep waiting
  * (the watches survive a reconnect in the same session). On `lost`, every {@link LockedItem}
  * of that session fires `lost` (its lock is gone and its item is back in the queue), and
  * waiting `take`s list again in the new session. A `take` whose lock transaction reply is lost
- * reads its lock back: it keeps the item only if the lock exists in its current session.
+ * reads its lock back: it keeps the item only if the lock exists in its current session. A
+ * `put` in flight when the connection drops waits for the reconnect and reads back as above; one
+ * that outlives its session rejects with {@link PutOutcomeUnknownError} unless its items are
+ * found (or it was never sent, then it is written in the new session).
  *
  * @example
  * ```ts
  * const queue = new LockingQueue(client, '/work');
- * await queue.put('job-1');
+ * await queue.put('job-1'); // exactly once, even when the reply is lost
  * const item = await queue.take({ timeoutMs: 10_000 });
  * try {
  *   await handle(item.data);
@@ -64,7 +97,7 @@ export class LockingQueue implements AsyncDisposable {
   readonly #entriesPath: string;
   readonly #takenPath: string;
   readonly #consumerId: string;
-  readonly #maxBatchBytes: number;
+  readonly #writer: ItemWriter;
   readonly #entriesWatch: ChildrenWatch;
   readonly #takenWatch: ChildrenWatch;
   readonly #closed = new AbortController();
@@ -75,7 +108,10 @@ export class LockingQueue implements AsyncDisposable {
     this.#entriesPath = `${path}/entries`;
     this.#takenPath = `${path}/taken`;
     this.#consumerId = options.consumerId ?? randomUUID();
-    this.#maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+    this.#writer = new ItemWriter(client, this.#entriesPath, {
+      protectedPuts: options.protectedPuts ?? true,
+      maxBatchBytes: options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+    });
     this.#entriesWatch = new ChildrenWatch(client, this.#entriesPath);
     this.#takenWatch = new ChildrenWatch(client, this.#takenPath);
   }
@@ -91,7 +127,11 @@ export class LockingQueue implements AsyncDisposable {
   }
 
   /**
-   * Adds one item (priority 0–999, default 100, lower first); resolves to its node name.
+   * Adds one item (priority 0–999, default 100, lower first); resolves to its node name
+   * (`entry-050-_c_<uuid>-0000000012`, or `entry-050-0000000012` with `protectedPuts: false`).
+   * Exactly once: a put whose reply is lost is looked up and only re-sent when it was not
+   * applied; it rejects only when nothing was written, or with {@link PutOutcomeUnknownError}
+   * when that cannot be told (see {@link LockingQueue}).
    *
    * @example
    * ```ts
@@ -99,14 +139,12 @@ export class LockingQueue implements AsyncDisposable {
    * ```
    */
   async put(data: Uint8Array | string, opts: { priority?: number } = {}): Promise<string> {
-    return putItem(this.#client, this.#entriesPath, {
-      prefix: lockingPrefix(opts.priority ?? 100),
-      data: toBytes(data),
-    });
+    return this.#writer.put({ prefix: lockingPrefix(opts.priority ?? 100), data: toBytes(data) });
   }
 
   /**
-   * Adds many items in as few atomic multis as fit the size limit.
+   * Adds many items in as few atomic multis as fit the size limit, each multi exactly once
+   * like {@link LockingQueue.put}; names in input order.
    *
    * @example
    * ```ts
@@ -119,7 +157,7 @@ export class LockingQueue implements AsyncDisposable {
         typeof item === 'string' || item instanceof Uint8Array ? { data: item, priority: 100 } : item;
       return { prefix: lockingPrefix(priority ?? 100), data: toBytes(data) };
     });
-    return putItems(this.#client, this.#entriesPath, batch, this.#maxBatchBytes);
+    return this.#writer.putMany(batch);
   }
 
   /**
@@ -196,6 +234,7 @@ export class LockingQueue implements AsyncDisposable {
     this.#closed.abort(new DOMException('queue closed', 'AbortError'));
     this.#entriesWatch.dispose();
     this.#takenWatch.dispose();
+    this.#writer.flush();
   }
 
   /** Same as {@link LockingQueue.close}. */

@@ -14,16 +14,17 @@ export interface PriorityItem {
 }
 
 /**
- * A distributed priority queue with at-most-once delivery (the same take and fault rules as
- * {@link Queue}). Items are `<path>/pq-<priority>-<sequence>`, where the priority is a signed
- * 32-bit integer written as 8 hex digits (biased by 2^31 so names sort in priority order);
- * lower values are taken first, and items of equal priority in put order.
+ * A distributed priority queue with at-most-once delivery and exactly-once puts (the same put,
+ * take and fault rules as {@link Queue}). Items are `<path>/pq-<priority>-_c_<uuid>-<sequence>`
+ * (`<path>/pq-<priority>-<sequence>` with `protectedPuts: false`; both are consumed), where the
+ * priority is a signed 32-bit integer written as 8 hex digits (biased by 2^31); lower values are
+ * taken first, and items of equal priority in put (sequence) order.
  *
  * A consumer re-lists the queue whenever its children watch fires (a new item may outrank the
  * ones it knows), so a busy priority queue costs one `getChildren` per change.
  *
- * **Connection loss.** As {@link Queue}: `suspended` waits, `lost` re-lists in the new session;
- * items are persistent.
+ * **Connection loss.** As {@link Queue}: `suspended` waits (a put whose reply was lost reads
+ * back once reconnected), `lost` re-lists in the new session; items are persistent.
  *
  * @example
  * ```ts
@@ -39,7 +40,7 @@ export class PriorityQueue extends AtMostOnceQueue {
   }
 
   /**
-   * Adds one item with `priority` (default 0); resolves to its node name.
+   * Adds one item with `priority` (default 0), exactly once; resolves to its node name.
    *
    * @example
    * ```ts
@@ -51,7 +52,8 @@ export class PriorityQueue extends AtMostOnceQueue {
   }
 
   /**
-   * Adds many items in as few atomic multis as fit the size limit.
+   * Adds many items in as few atomic multis as fit the size limit (each exactly once); names
+   * in input order.
    *
    * @example
    * ```ts

@@ -1,14 +1,20 @@
-// How queue items are named: the prefix carries the priority or due time, ZooKeeper appends
-// a 10-digit sequence, and sorting the names (after the prefix) gives the take order.
+// How queue items are named: the prefix carries the priority or due time, an optional
+// protection marker `_c_<uuid>-` names the put that wrote the item (so a put whose reply was
+// lost can find it again), ZooKeeper appends a 10-digit sequence, and sorting by the parsed
+// priority / due time / sequence gives the take order. The marker never affects the order:
+// protected names (`qn-_c_<uuid>-0000000012`) and plain ones (`qn-0000000011`, written by older
+// versions, Curator or kazoo) are taken together, by sequence.
 
 /** A queue item as listed from ZooKeeper, parsed from its node name. */
 export interface QueueEntry {
-  /** Node name, e.g. `qn-0000000042`. */
+  /** Node name, e.g. `qn-0000000042` or `qn-_c_<uuid>-0000000042`. */
   readonly name: string;
   /** Sorts items in take order (plain string comparison). */
   readonly sortKey: string;
   /** Epoch ms from which the item may be taken (delay queues); 0 = at once. */
   readonly dueAtMs: number;
+  /** The uuid of the put that wrote the item (protected names), else `undefined`. */
+  readonly putId: string | undefined;
 }
 
 /** A naming scheme: how to name a new item and how to read names back. */
@@ -23,6 +29,27 @@ export interface QueueNaming {
 }
 
 const SEQUENCE = '(-?\\d{1,10})';
+/** The optional protection marker `_c_<uuid>-` between the item prefix and the sequence. */
+const PROTECTION = '(?:_c_([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})-)?';
+
+/** Marker that protected puts place between the item prefix and the sequence (Curator's `_c_`). */
+export const PUT_MARKER = '_c_';
+
+/**
+ * The node-name prefix of a protected item: `<prefix>_c_<uuid>-` (e.g. `qn-_c_<uuid>-`); the
+ * server appends the sequence.
+ */
+export function protectedItemPrefix(prefix: string, uuid: string): string {
+  return `${prefix}${PUT_MARKER}${uuid}-`;
+}
+
+/**
+ * Prefix of the put receipts: an ephemeral-sequential `receipt-<uuid>-<sequence>` node that a
+ * protected put creates in the same transaction as its items, so that after a lost reply the
+ * producer can tell "written, and already taken by a consumer" from "never written". Not an
+ * item: every naming ignores it.
+ */
+export const RECEIPT_PREFIX = 'receipt-';
 
 /** Sorts entries in take order. */
 export function sortEntries(entries: QueueEntry[]): QueueEntry[] {
@@ -44,17 +71,20 @@ export const FIFO_PREFIX = 'qn-';
 
 /** Item prefix of the priority queue. */
 export const PRIORITY_PREFIX = 'pq-';
-const PRIORITY_PATTERN = new RegExp(`^${PRIORITY_PREFIX}([0-9A-F]{8})-${SEQUENCE}$`);
-const DELAY_PATTERN = new RegExp(`^dq-([0-9A-F]{12})-${SEQUENCE}$`);
-const FIFO_PATTERN = new RegExp(`^${FIFO_PREFIX}${SEQUENCE}$`);
+const PRIORITY_PATTERN = new RegExp(`^${PRIORITY_PREFIX}([0-9A-F]{8})-${PROTECTION}${SEQUENCE}$`);
+const DELAY_PATTERN = new RegExp(`^dq-([0-9A-F]{12})-${PROTECTION}${SEQUENCE}$`);
+const FIFO_PATTERN = new RegExp(`^${FIFO_PREFIX}${PROTECTION}${SEQUENCE}$`);
 
-/** FIFO naming: `qn-<sequence>`, compatible with Curator's `SimpleDistributedQueue`. */
+/**
+ * FIFO naming: `qn-<sequence>` (Curator's `SimpleDistributedQueue`) or the protected
+ * `qn-_c_<uuid>-<sequence>`; both sort by sequence.
+ */
 export const fifoNaming: QueueNaming = {
   appendOnly: true,
   parse(name) {
     const match = FIFO_PATTERN.exec(name);
-    if (!match?.[1]) return null;
-    return { name, sortKey: sortableSequence(match[1]), dueAtMs: 0 };
+    if (!match?.[2]) return null;
+    return { name, sortKey: sortableSequence(match[2]), dueAtMs: 0, putId: match[1] };
   },
 };
 
@@ -71,13 +101,16 @@ export function priorityPrefix(priority: number): string {
   return `${PRIORITY_PREFIX}${biased.toString(16).toUpperCase().padStart(8, '0')}-`;
 }
 
-/** Priority naming: `pq-<biased priority, 8 hex>-<sequence>`; lower priority values first. */
+/**
+ * Priority naming: `pq-<biased priority, 8 hex>-[_c_<uuid>-]<sequence>`; lower priority values
+ * first, then by sequence.
+ */
 export const priorityNaming: QueueNaming = {
   appendOnly: false,
   parse(name) {
     const match = PRIORITY_PATTERN.exec(name);
-    if (!match?.[1] || !match[2]) return null;
-    return { name, sortKey: `${match[1]}-${sortableSequence(match[2])}`, dueAtMs: 0 };
+    if (!match?.[1] || !match[3]) return null;
+    return { name, sortKey: `${match[1]}-${sortableSequence(match[3])}`, dueAtMs: 0, putId: match[2] };
   },
 };
 
@@ -92,16 +125,17 @@ export function delayPrefix(dueAtMs: number): string {
   return `dq-${dueAtMs.toString(16).toUpperCase().padStart(12, '0')}-`;
 }
 
-/** Delay naming: `dq-<due epoch ms, 12 hex>-<sequence>`; earliest due first. */
+/** Delay naming: `dq-<due epoch ms, 12 hex>-[_c_<uuid>-]<sequence>`; earliest due first. */
 export const delayNaming: QueueNaming = {
   appendOnly: false,
   parse(name) {
     const match = DELAY_PATTERN.exec(name);
-    if (!match?.[1] || !match[2]) return null;
+    if (!match?.[1] || !match[3]) return null;
     return {
       name,
-      sortKey: `${match[1]}-${sortableSequence(match[2])}`,
+      sortKey: `${match[1]}-${sortableSequence(match[3])}`,
       dueAtMs: Number.parseInt(match[1], 16),
+      putId: match[2],
     };
   },
 };
@@ -117,7 +151,7 @@ function sortableSequence(sequence: string): string {
 
 /** Item prefix of the locking queue (kazoo's `LockingQueue`: `entry-<priority 3 digits>-`). */
 export const LOCKING_PREFIX = 'entry-';
-const LOCKING_PATTERN = new RegExp(`^${LOCKING_PREFIX}(\\d{3})-${SEQUENCE}$`);
+const LOCKING_PATTERN = new RegExp(`^${LOCKING_PREFIX}(\\d{3})-${PROTECTION}${SEQUENCE}$`);
 
 /** Node-name prefix of a locking-queue item of `priority` (0–999, kazoo's range; lower first). */
 export function lockingPrefix(priority: number): string {
@@ -127,12 +161,15 @@ export function lockingPrefix(priority: number): string {
   return `${LOCKING_PREFIX}${String(priority).padStart(3, '0')}-`;
 }
 
-/** Locking-queue naming: `entry-<priority>-<sequence>`, compatible with kazoo's `LockingQueue`. */
+/**
+ * Locking-queue naming: `entry-<priority>-<sequence>` (kazoo's `LockingQueue`) or the protected
+ * `entry-<priority>-_c_<uuid>-<sequence>`; by priority, then sequence.
+ */
 export const lockingNaming: QueueNaming = {
   appendOnly: false,
   parse(name) {
     const match = LOCKING_PATTERN.exec(name);
-    if (!match?.[1] || !match[2]) return null;
-    return { name, sortKey: `${match[1]}-${sortableSequence(match[2])}`, dueAtMs: 0 };
+    if (!match?.[1] || !match[3]) return null;
+    return { name, sortKey: `${match[1]}-${sortableSequence(match[3])}`, dueAtMs: 0, putId: match[2] };
   },
 };

@@ -11,7 +11,7 @@ describe('LockingQueue', () => {
     await queue.putMany(['a', 'b']);
     const item = await queue.take();
     expect(text(item.data)).toBe('a');
-    expect(item.name).toMatch(/^entry-100-\d{10}$/);
+    expect(item.name).toMatch(/^entry-100-_c_[0-9a-f-]{36}-\d{10}$/);
     const lock = await client.getData(`/lq/taken/${item.name}`);
     expect(text(lock.data)).toBe('worker-1');
     expect(lock.stat.ephemeralOwner).toBe(client.sessionId);
@@ -75,6 +75,25 @@ describe('LockingQueue', () => {
     }
     expect(order).toEqual(['urgent', 'normal', 'lazy']);
     await expect(queue.put('bad', { priority: 1000 })).rejects.toBeInstanceOf(RangeError);
+  });
+
+  it('kazoo plain entry names (protectedPuts: false) and protected ones are taken by priority, then sequence', async () => {
+    const client = await newClient();
+    await using queue = new LockingQueue(client, '/lq');
+    const kazoo = new LockingQueue(client, '/lq', { protectedPuts: false });
+    expect(await kazoo.put('k-100')).toMatch(/^entry-100-\d{10}$/);
+    await queue.put('p-100');
+    await client.create('/lq/entries/entry-050-', 'raw-050', { mode: 'persistent-sequential' });
+    await queue.putMany([{ data: 'p-050', priority: 50 }, 'p-100-b']);
+    await kazoo.putMany([{ data: 'k-050', priority: 50 }]);
+    expect(await queue.size()).toBe(6);
+    const order: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const item = await queue.take({ timeoutMs: 5_000 });
+      order.push(text(item.data));
+      await item.complete();
+    }
+    expect(order).toEqual(['raw-050', 'p-050', 'k-050', 'k-100', 'p-100', 'p-100-b']);
   });
 
   it('two consumers complete 200 items: each completed exactly once', async () => {

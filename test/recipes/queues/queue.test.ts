@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { DelayQueue, PriorityQueue, Queue } from '../../../recipes/queues/index.js';
 import { InvalidArgumentError } from '../../../src/index.js';
-import { newClient, zkConnectString } from '../../support/zk.js';
+import { eventually, newClient, zkConnectString } from '../../support/zk.js';
 
 const text = (b: Buffer): string => b.toString('utf8');
+const PROTECTED_FIFO = /^qn-_c_[0-9a-f-]{36}-\d{10}$/;
+const sequenceOf = (name: string): number => Number(name.slice(-10));
 
 describe('Queue (FIFO, at most once)', () => {
-  it('delivers in put order with Curator-compatible qn- names', async () => {
+  it('delivers in put order with protected qn-_c_<uuid>- names (one uuid per put / putMany multi)', async () => {
     const client = await newClient();
     await using queue = new Queue(client, '/q');
     const names = [await queue.put('a'), await queue.put('b'), ...(await queue.putMany(['c', 'd']))];
-    for (const name of names) expect(name).toMatch(/^qn-\d{10}$/);
+    for (const name of names) expect(name).toMatch(PROTECTED_FIFO);
+    const uuids = names.map((n) => n.slice(6, 42));
+    expect(new Set(uuids).size).toBe(3);
+    expect(uuids[2]).toBe(uuids[3]);
     expect(await queue.size()).toBe(4);
     expect(text((await queue.peek())?.data ?? Buffer.alloc(0))).toBe('a');
     const got: string[] = [];
@@ -46,7 +51,8 @@ describe('Queue (FIFO, at most once)', () => {
     const items = Array.from({ length: 120 }, (_, i) => `item-${i}-${'x'.repeat(100)}`);
     const names = await queue.putMany(items);
     expect(names).toHaveLength(120);
-    expect([...names].sort()).toEqual(names);
+    const seqs = names.map(sequenceOf);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     const got: string[] = [];
     for (let i = 0; i < items.length; i++) got.push(text((await queue.take()).data));
     expect(got).toEqual(items);
@@ -92,6 +98,63 @@ describe('Queue (FIFO, at most once)', () => {
     await client.delete('/q');
     await new Queue(client, '/q').put('after');
     expect(text((await pending).data)).toBe('after');
+  });
+});
+
+describe('Queue: protected puts and older names', () => {
+  it('protectedPuts: false writes plain Curator qn- names; both kinds are taken in sequence order', async () => {
+    const client = await newClient();
+    const plain = new Queue(client, '/q', { protectedPuts: false });
+    await using queue = new Queue(client, '/q');
+    const names = [
+      await plain.put('1'),
+      await queue.put('2'),
+      (await client.create('/q/qn-', '3', { mode: 'persistent-sequential' })).path.slice(3), // Curator / older versions
+      ...(await plain.putMany(['4', '5'])),
+      ...(await queue.putMany(['6'])),
+    ];
+    expect(names.map((n) => PROTECTED_FIFO.test(n))).toEqual([false, true, false, false, false, true]);
+    expect(names[0]).toMatch(/^qn-\d{10}$/);
+    expect(names.map(sequenceOf)).toEqual([...names.map(sequenceOf)].sort((a, b) => a - b));
+    expect(await queue.size()).toBe(6);
+    const got: string[] = [];
+    for (let item = await queue.poll(); item; item = await queue.poll()) got.push(text(item.data));
+    expect(got).toEqual(['1', '2', '3', '4', '5', '6']);
+  });
+
+  it('a putMany multi gets consecutive sequences; no receipt is left once the producer is idle', async () => {
+    const client = await newClient();
+    await using queue = new Queue(client, '/q');
+    const observer = await newClient({ connectString: `${zkConnectString()}${client.chroot}` });
+    const names = await queue.putMany(['a', 'b', 'c']);
+    const uuid = (names[0] as string).slice(6, 42);
+    // consecutive sequences: the multi's creates were applied together, in order
+    expect(names.map(sequenceOf)).toEqual([0, 1, 2].map((i) => sequenceOf(names[0] as string) + i));
+    await eventually(async () => {
+      await observer.sync('/q');
+      expect((await observer.getChildren('/q')).sort()).toEqual([...names].sort());
+    });
+    expect(await queue.size()).toBe(3);
+    // a long run of puts leaves no receipt behind either (each put deletes the previous one's)
+    for (let i = 0; i < 20; i++) await queue.put(String(i));
+    await eventually(async () => {
+      await observer.sync('/q');
+      const children = await observer.getChildren('/q');
+      expect(children.filter((c) => c.startsWith('receipt-'))).toEqual([]);
+      expect(children).toHaveLength(23);
+    });
+    expect(uuid).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('closing the producer client removes its receipts with its session (ephemeral)', async () => {
+    const client = await newClient();
+    const producer = await newClient({ connectString: `${zkConnectString()}${client.chroot}` });
+    await new Queue(producer, '/q').put('x');
+    await producer.close(); // before the background delete could run: the session takes it along
+    await client.sync('/q');
+    const children = await client.getChildren('/q');
+    expect(children).toHaveLength(1);
+    expect(children[0]).toMatch(PROTECTED_FIFO);
   });
 });
 
