@@ -1,91 +1,65 @@
 /**
  * The session engine: one ZooKeeper session kept alive across connections, modelled on the Java
- * `ClientCnxn` with Curator's connection-state semantics. See docs/design/engine-api.md.
+ * `ClientCnxn` with Curator's connection-state semantics. See docs/design/engine-api.md. This
+ * file holds the request path and the session state machine; the steps around them have their
+ * own modules, named below.
  *
  * - Connects through the hosts in rotation; each attempt is bounded by a connect timeout that
  *   covers TCP, TLS and the handshake. Backoff follows the retry policy once every host has
- *   failed, and is not reset until a connection has stayed up for a while.
+ *   failed, and is not reset until a connection has stayed up for a while
+ *   (`connection-attempts.ts`; timings in `current-session.ts`).
  * - On every handshake, before any user request: auth packets, then SetWatches(2) batches, then
- *   the requests that waited for the connection.
+ *   the requests that waited for the connection (`session-priming.ts`).
  * - A dropped connection fails every request in flight with ConnectionLossError and moves to
  *   `suspended`; the same session is re-attached on another server. `lost` comes when a server
  *   reports the session expired, or when no server was reached within the session timeout
  *   (Curator's simulated expiry); a new session follows unless `renewSessionOnExpiry` is false.
  * - Read-only: with `canBeReadOnly` the ConnectRequest says so, a read-only server is accepted
- *   (`read-only`), and the other hosts are probed with the `isro` four-letter word in rounds
- *   (100 ms, doubling up to 60 s; needs `isro` in `4lw.commands.whitelist`, plain TCP only);
- *   when one answers `rw` the engine moves there. Without the probe it still moves when the
- *   read-only server drops its clients on regaining quorum. ZooKeeper's read-only servers only
- *   create local sessions (servers need `readonlymode.enabled=true` and
- *   `localSessionsEnabled=true`) and report an existing global session as expired: a client
- *   that loses quorum therefore goes `suspended`, `lost`, then `read-only` on a new local
- *   session, which is replaced by a new read/write session once a quorum is back.
- * - Watches: one-shot watches are armed when their read succeeds (exists on an existing node
- *   arms a data watch, as in Java), re-armed after reconnects with setWatches/setWatches2 in
- *   128 KB batches, and told `session-lost` / `closed` once. A one-shot watch on a path that a
- *   persistent watch already covers stays client-side, because servers before 3.9 would turn
- *   the persistent watch into a one-shot one (ZOOKEEPER-4466).
+ *   (`read-only`), and the other hosts are probed for a read/write server, which the engine
+ *   then moves to; without the probe it still moves when the read-only server drops its clients
+ *   on regaining quorum. ZooKeeper's read-only servers only create local sessions (servers need
+ *   `readonlymode.enabled=true` and `localSessionsEnabled=true`) and report an existing global
+ *   session as expired: a client that loses quorum therefore goes `suspended`, `lost`, then
+ *   `read-only` on a new local session, replaced by a read/write session once a quorum is back.
+ * - Watches: one-shot watches are armed when their read succeeds (`reply-handler.ts`), re-armed
+ *   after reconnects, and told `session-lost` / `closed` once. A one-shot watch on a path that a
+ *   persistent watch covers stays client-side (ZOOKEEPER-4466; see `remove-watches.ts`).
  *
  * @module
  */
 import type { Observable } from 'rxjs';
-import {
-  type ConnectResponse,
-  decodeResponse,
-  type JuteReader,
-  type ReplyHeader,
-  type Request,
-  type Response,
-  type WatcherEvent,
-} from '../protocol/index.js';
+import type { ConnectResponse, Request, Response } from '../protocol/index.js';
 import { type ClientStats, StatsCounter } from './client-stats.js';
+import { closeSession } from './close-session.js';
 import { Connection, type ConnectionOwner } from './connection.js';
+import { ConnectionAttempts } from './connection-attempts.js';
+import { ConnectionWaiters } from './connection-waiters.js';
+import { CurrentSession, hex } from './current-session.js';
+import type { EngineOptions, RemoveWatchesOptions, RequestOptions } from './engine-options.js';
 import {
-  AuthFailedError,
   ClientClosedError,
   ConnectionLossError,
-  errorFromCode,
   InvalidArgumentError,
-  MarshallingError,
-  NoWatcherError,
-  RequestTimeoutError,
   SessionExpiredError,
-  UnimplementedError,
 } from './errors.js';
-import { formatHost, type HostPort, HostProvider } from './host-provider.js';
+import { formatHost, type HostPort } from './host-provider.js';
 import type { Logger } from './logger.js';
 import type { Packet } from './packet.js';
 import { PendingRequests, pathOf } from './pending-requests.js';
-import { ConnectionWaiters } from './connection-waiters.js';
-import { ReconnectBackoff } from './reconnect-backoff.js';
-import { ReadWriteSeeker } from './rw-probe.js';
+import { removeWatches, type WatchRemovalContext } from './remove-watches.js';
+import { ReplyHandler } from './reply-handler.js';
+import { type PrimingContext, primeConnection } from './session-priming.js';
+import { SessionLoss } from './session-loss.js';
 import { isConnectedState, SessionStateHolder } from './session-state.js';
-import { buildSetWatches } from './set-watches.js';
-import { netTransport, type TransportFactory } from './transport.js';
 import type { SessionState } from './types.js';
-import {
-  type RawWatchListener,
-  REMOVE_KINDS,
-  type WatchKind,
-  WatchManager,
-  type WatchRegistration,
-} from './watch-manager.js';
-import {
-  rearmRequests,
-  SERVER_WATCHER_TYPE,
-  serverRemoveTypes,
-  shadowedByPersistent,
-} from './watch-removal.js';
-import type { EngineOptions, RemoveWatchesOptions, RequestOptions } from './engine-options.js';
+import { WatchManager } from './watch-manager.js';
+import { shadowedByPersistent } from './watch-removal.js';
 
 export type { EngineOptions, RemoveWatchesOptions, RequestOptions } from './engine-options.js';
 export type { RawWatchEvent, RawWatchListener, WatchKind, WatchRegistration } from './watch-manager.js';
 
-const EMPTY_PASSWORD = Buffer.alloc(16);
-
-function hex(id: bigint): string {
-  return `0x${id.toString(16)}`;
-}
+/** The error of a request whose connection the engine left. */
+const connectionLoss = (p: Packet): Error => new ConnectionLossError({ path: pathOf(p.req) });
 
 /**
  * Keeps one session alive over a rotating set of connections.
@@ -103,30 +77,19 @@ function hex(id: bigint): string {
 export class SessionEngine {
   readonly #opts: EngineOptions;
   readonly #logger: Logger;
-  readonly #hosts: HostProvider;
-  readonly #transport: TransportFactory;
   readonly #state = new SessionStateHolder();
   readonly #stats = new StatsCounter();
   readonly #watches: WatchManager;
-  readonly #auth: { scheme: string; auth: Buffer }[];
-  #sessionId = 0n;
-  #password: Buffer = EMPTY_PASSWORD;
-  #negotiatedTimeoutMs = 0;
+  readonly #session = new CurrentSession();
   #lastZxid = 0n;
-  /**
-   * The session was created by a read-only server: it is local to that server, so the next
-   * connection asks for a new one (Java's `seenRwServerBefore`, kept per session).
-   */
-  #sessionFromReadOnly = false;
   #initialConnectSent = false;
   #handshakes = 0;
   #conn: Connection | undefined;
   readonly #requests: PendingRequests;
-  readonly #backoff: ReconnectBackoff;
-  #reconnectTimer: NodeJS.Timeout | undefined;
-  #lostTimer: NodeJS.Timeout | undefined;
-  #rwSeeker: ReadWriteSeeker | undefined;
-  #preferredHost: HostPort | undefined;
+  readonly #attempts: ConnectionAttempts;
+  readonly #watchRemoval: WatchRemovalContext;
+  readonly #priming: PrimingContext;
+  readonly #loss: SessionLoss;
   readonly #waiters = new ConnectionWaiters();
   #closed = false;
   #closeReason: Error | undefined;
@@ -138,17 +101,38 @@ export class SessionEngine {
     if (!(opts.connectTimeoutMs > 0)) throw new InvalidArgumentError('connectTimeoutMs must be positive');
     if (!(opts.requestTimeoutMs >= 0)) throw new InvalidArgumentError('requestTimeoutMs must be >= 0');
     this.#opts = opts;
-    this.#logger = opts.logger;
-    this.#hosts = new HostProvider(opts.hosts, { shuffle: opts.shuffleHosts ?? true });
-    this.#backoff = new ReconnectBackoff(opts.retryPolicy, this.#hosts.size);
-    this.#transport = opts.transport ?? netTransport(opts.tls);
-    this.#watches = new WatchManager(opts.logger);
-    this.#requests = new PendingRequests(this.#stats);
-    this.#auth = opts.auth.map((a) => ({ scheme: a.scheme, auth: a.auth }));
+    const logger = opts.logger;
+    const stats = this.#stats;
+    this.#logger = logger;
+    const attempts = new ConnectionAttempts(opts, {
+      stats,
+      onDue: () => this.#connect(),
+      onReadWriteFound: (host) => this.#moveToReadWrite(host),
+      onSessionDeadline: (timeoutMs) => this.#loss.timedOut(timeoutMs),
+    });
+    const watches = new WatchManager(logger);
+    const requests = new PendingRequests(stats);
+    const auth = opts.auth.map((a) => ({ scheme: a.scheme, auth: a.auth }));
+    this.#attempts = attempts;
+    this.#watches = watches;
+    this.#requests = requests;
+    this.#watchRemoval = { watches, request: (req, o) => this.request(req, o), logger };
+    this.#priming = { requests, watches, auth, logger, onAuthFailed: (err) => this.#fatal(err) };
+    this.#loss = new SessionLoss(
+      { opts, session: this.#session, requests, watches, attempts, waiters: this.#waiters, logger },
+      {
+        setState: (next) => this.#setState(next),
+        isClosed: () => this.#closed,
+        hasOpenConnection: () => this.#conn?.phase === 'open',
+        dropConnection: (makeError) => this.#dropConnection(makeError),
+        scheduleConnect: (delayMs) => this.#scheduleConnect(delayMs),
+      },
+    );
+    const replies = new ReplyHandler({ requests, watches, stats, logger, auth });
     this.#owner = {
       onHandshake: (conn, res) => this.#onHandshake(conn, res),
-      onReply: (p, h, r) => this.#onReply(p, h, r),
-      onNotification: (e, zxid) => this.#onNotification(e, zxid),
+      onReply: (p, h, r) => replies.onReply(p, h, r),
+      onNotification: (e, zxid) => replies.onNotification(e, zxid),
       onZxid: (zxid) => {
         if (zxid > this.#lastZxid) this.#lastZxid = zxid;
       },
@@ -169,17 +153,17 @@ export class SessionEngine {
 
   /** The session id, 0n while there is none. */
   get sessionId(): bigint {
-    return this.#sessionId;
+    return this.#session.id;
   }
 
   /** The session password (16 bytes), empty when there is no session. */
   get sessionPassword(): Buffer {
-    return this.#sessionId === 0n ? Buffer.alloc(0) : Buffer.from(this.#password);
+    return this.#session.id === 0n ? Buffer.alloc(0) : Buffer.from(this.#session.password);
   }
 
   /** The session timeout the server granted, 0 before the first handshake. */
   get negotiatedTimeoutMs(): number {
-    return this.#negotiatedTimeoutMs;
+    return this.#session.negotiatedTimeoutMs;
   }
 
   /** The highest zxid seen in any reply. */
@@ -247,49 +231,12 @@ export class SessionEngine {
    * Removed listeners get `{ type: 'watch-removed' }`. Rejects with NoWatcherError when nothing
    * matched.
    */
-  async removeWatches(
+  removeWatches(
     path: string,
     type: 'children' | 'data' | 'any' | 'persistent',
     opts: RemoveWatchesOptions = {},
   ): Promise<void> {
-    const kinds = REMOVE_KINDS[type];
-    if (kinds === undefined) throw new InvalidArgumentError(`Unknown watch type '${String(type)}'`);
-    const wm = this.#watches;
-    const { listener } = opts;
-    if (kinds.every((k) => !wm.matches(k, path, listener))) throw new NoWatcherError({ path });
-    if (!opts.local) {
-      for (const serverType of serverRemoveTypes(wm, path, type, listener)) {
-        try {
-          await this.request(
-            { op: 'removeWatches', path, type: serverType },
-            { signal: opts.signal, timeoutMs: opts.timeoutMs },
-          );
-        } catch (err) {
-          if (err instanceof NoWatcherError) continue;
-          if (!persistentTypeUnknown(err, serverType)) throw err;
-          // ZooKeeper < 3.9 knows no persistent WatcherType (4, 5) in removeWatches; it keeps one
-          // watch mode per path and session, so `Any` (3) removes exactly the persistent watch.
-          // One-shot watches it stood in for are re-armed below. Skip it when another persistent
-          // kind still needs the server's watch on this path.
-          if (!otherPersistentRemains(wm, path, serverType, listener)) {
-            await this.request(
-              { op: 'removeWatches', path, type: SERVER_WATCHER_TYPE.any },
-              { signal: opts.signal, timeoutMs: opts.timeoutMs },
-            ).catch((e: unknown) => {
-              if (!(e instanceof NoWatcherError)) throw e;
-            });
-          }
-        }
-      }
-    }
-    wm.remove(path, kinds, listener);
-    if (type === 'persistent' && !opts.local) {
-      for (const rearm of rearmRequests(wm, path)) {
-        this.request(rearm).catch((err: unknown) =>
-          this.#logger.warn('could not re-arm a watch', { path, err }),
-        );
-      }
-    }
+    return removeWatches(this.#watchRemoval, path, type, opts);
   }
 
   /** Closes the session (closeSession, then the socket). Idempotent. */
@@ -298,99 +245,17 @@ export class SessionEngine {
     return this.#closePromise;
   }
 
-  // ---------------------------------------------------------------- requests
-
-  #onReply(p: Packet, header: ReplyHeader, r: JuteReader): void {
-    if (p.done) return;
-    const err = header.err;
-    const req = p.req;
-    if (err !== 0) {
-      if (err === -101 && p.watch?.kind === 'exist') this.#arm(p.watch);
-      if (err === -115 && req.op === 'auth' && p.internal) {
-        this.#requests.reject(
-          p,
-          new AuthFailedError({ message: `Authentication failed for scheme '${req.scheme}'` }),
-        );
-        return;
-      }
-      this.#requests.reject(p, errorFromCode(err, pathOf(req)));
-      return;
-    }
-    let res: Response;
-    try {
-      res = decodeResponse(req.op, r);
-    } catch (cause) {
-      this.#logger.error('undecodable reply', { op: req.op, xid: p.xid, cause });
-      this.#requests.reject(p, new MarshallingError({ path: pathOf(req), cause }));
-      return;
-    }
-    if (p.watch) {
-      // Like Java's ExistsWatchRegistration: exists on a node that is there arms a data watch.
-      // The server treats setWatches' existWatches as "fire NodeCreated if it exists now".
-      const w = p.watch;
-      this.#watches.add(w.kind === 'exist' ? 'data' : w.kind, w.path, w.listener);
-    }
-    if (req.op === 'auth' && !p.internal) this.#rememberAuth(req.scheme, req.auth);
-    this.#requests.resolve(p, res);
-  }
-
-  #arm(w: WatchRegistration): void {
-    this.#watches.add(w.kind, w.path, w.listener);
-  }
-
-  #rememberAuth(scheme: string, auth: Buffer): void {
-    if (!this.#auth.some((a) => a.scheme === scheme && a.auth.equals(auth)))
-      this.#auth.push({ scheme, auth });
-  }
-
-  #onNotification(e: WatcherEvent, zxid: bigint): void {
-    this.#stats.watchEvents++;
-    this.#logger.debug('watch notification', { type: e.type, path: e.path });
-    this.#watches.dispatch(e.type, e.path, zxid >= 0n ? zxid : undefined);
-  }
-
   // ---------------------------------------------------------------- connections
 
-  #connectTimeoutMs(): number {
-    const session = this.#negotiatedTimeoutMs > 0 ? this.#negotiatedTimeoutMs : this.#opts.sessionTimeoutMs;
-    return Math.min(this.#opts.connectTimeoutMs, Math.max(1_000, Math.floor(session / this.#hosts.size)));
-  }
-
   #scheduleConnect(delayMs: number): void {
-    if (this.#closed || this.#conn !== undefined || this.#reconnectTimer !== undefined) return;
-    this.#reconnectTimer = setTimeout(() => {
-      this.#reconnectTimer = undefined;
-      this.#connect();
-    }, delayMs);
+    if (this.#closed || this.#conn !== undefined) return;
+    this.#attempts.schedule(delayMs);
   }
 
   #connect(): void {
     if (this.#closed || this.#conn !== undefined) return;
     if (this.state === 'lost' && !this.#opts.renewSessionOnExpiry) return;
-    let host = this.#preferredHost;
-    this.#preferredHost = undefined;
-    host ??= this.#hosts.next();
-    const sessionId = this.#sessionFromReadOnly ? 0n : this.#sessionId;
-    const connectTimeoutMs = this.#connectTimeoutMs();
-    this.#logger.info('connecting', { host: formatHost(host), sessionId: hex(sessionId), connectTimeoutMs });
-    this.#conn = new Connection(
-      {
-        host,
-        transport: this.#transport,
-        connectTimeoutMs,
-        connectRequest: {
-          protocolVersion: 0,
-          lastZxidSeen: this.#lastZxid,
-          timeOut: this.#opts.sessionTimeoutMs,
-          sessionId,
-          passwd: sessionId === 0n ? EMPTY_PASSWORD : this.#password,
-          readOnly: this.#opts.canBeReadOnly,
-        },
-        stats: this.#stats,
-        logger: this.#logger,
-      },
-      this.#owner,
-    );
+    this.#conn = new Connection(this.#attempts.next(this.#session, this.#lastZxid), this.#owner);
   }
 
   #onHandshake(conn: Connection, res: ConnectResponse): void {
@@ -399,34 +264,15 @@ export class SessionEngine {
       return;
     }
     if (res.timeOut <= 0) {
-      this.#logger.warn('server reports the session expired', {
-        host: formatHost(conn.host),
-        sessionId: hex(this.#sessionId),
-      });
-      this.#conn = undefined;
-      this.#requests.failAll(conn.close(), (p) => new SessionExpiredError({ path: pathOf(p.req) }));
-      this.#sessionLost('expired');
+      this.#loss.expired(conn.host);
       return;
     }
     if (conn.requestedSessionId !== 0n && res.sessionId !== conn.requestedSessionId) {
-      // The server gave us a different session without saying ours expired: ours is gone all
-      // the same (ephemerals, watches), so say so before going on with the new one.
-      this.#logger.warn('server replaced the session', {
-        requested: hex(conn.requestedSessionId),
-        got: hex(res.sessionId),
-      });
-      this.#sessionId = 0n;
-      this.#requests.failQueued((p) => new SessionExpiredError({ path: pathOf(p.req) }));
-      this.#watches.clearAll('session-lost');
-      this.#setState('lost');
+      this.#loss.replaced(conn.requestedSessionId, res.sessionId);
       if (this.#closed || conn !== this.#conn) return;
     }
-    const prevSession = this.#sessionId;
-    this.#sessionId = res.sessionId;
-    this.#password = Buffer.from(res.passwd);
-    this.#negotiatedTimeoutMs = res.timeOut;
-    this.#sessionFromReadOnly = res.readOnly && (prevSession === 0n || this.#sessionFromReadOnly);
-    this.#clearLostTimer();
+    const prevSession = this.#session.adopt(res);
+    this.#attempts.clearSessionDeadline();
     conn.startPings(res.timeOut);
     if (this.#handshakes++ > 0) this.#stats.reconnects++;
     this.#logger.info('session established', {
@@ -436,52 +282,18 @@ export class SessionEngine {
       readOnly: res.readOnly,
       sameSession: prevSession === res.sessionId,
     });
-    this.#prime(conn);
-    let next: SessionState;
-    if (res.readOnly) next = 'read-only';
-    else if (!this.#initialConnectSent) {
-      this.#initialConnectSent = true;
-      next = 'connected';
-    } else next = 'reconnected';
-    if (res.readOnly) this.#startRwProbe(conn.host);
-    else this.#stopRwProbe();
+    primeConnection(conn, this.#lastZxid, this.#priming);
+    const next = res.readOnly ? 'read-only' : this.#initialConnectSent ? 'reconnected' : 'connected';
+    if (!res.readOnly) this.#initialConnectSent = true;
+    if (res.readOnly) this.#attempts.probeForReadWrite(conn.host);
+    else this.#attempts.stopProbing();
     this.#setState(next);
-  }
-
-  /** Auth, then SetWatches batches, then every queued request: in this order, on this connection. */
-  #prime(conn: Connection): void {
-    for (const a of this.#auth) {
-      const p = this.#requests.internal({ op: 'auth', type: 0, scheme: a.scheme, auth: a.auth }, (err) => {
-        if (err instanceof AuthFailedError) this.#fatal(err);
-      });
-      this.#requests.send(conn, p);
-    }
-    const wm = this.#watches;
-    if (wm.size > 0) {
-      const batches = buildSetWatches(this.#lastZxid, {
-        data: wm.paths('data'),
-        exist: wm.paths('exist'),
-        child: wm.paths('child'),
-        persistent: wm.paths('persistent'),
-        persistentRecursive: wm.paths('persistent-recursive'),
-      });
-      for (const req of batches) {
-        const p = this.#requests.internal(req, (err) => {
-          this.#logger.warn('setWatches failed', { err });
-        });
-        p.xid = -8;
-        this.#requests.send(conn, p);
-      }
-    }
-    for (const p of this.#requests.takeQueued()) this.#requests.send(conn, p);
   }
 
   #onConnectionClosed(conn: Connection, reason: Error, unanswered: Packet[]): void {
     const established = conn.openedAt > 0;
-    this.#requests.failAll(
-      unanswered,
-      (p) => new ConnectionLossError({ path: pathOf(p.req), cause: reason }),
-    );
+    const lossError = (p: Packet): Error => new ConnectionLossError({ path: pathOf(p.req), cause: reason });
+    this.#requests.failAll(unanswered, lossError);
     if (conn !== this.#conn || this.#closed) return;
     this.#conn = undefined;
     const host = formatHost(conn.host);
@@ -490,15 +302,15 @@ export class SessionEngine {
       this.#retryAfterFailure();
       return;
     }
-    this.#logger.warn('connection lost', { host, sessionId: hex(this.#sessionId), reason: reason.message });
-    this.#requests.failQueued((p) => new ConnectionLossError({ path: pathOf(p.req), cause: reason }));
-    this.#stopRwProbe();
-    this.#startLostTimer();
-    const stableMs = Math.min(10_000, Math.max(1_000, Math.floor(this.#negotiatedTimeoutMs / 2)));
-    const stable = performance.now() - conn.openedAt >= stableMs;
+    const sessionId = hex(this.#session.id);
+    this.#logger.warn('connection lost', { host, sessionId, reason: reason.message });
+    this.#requests.failQueued(lossError);
+    this.#attempts.stopProbing();
+    this.#startSessionDeadline();
+    const stable = performance.now() - conn.openedAt >= this.#session.stableAfterMs();
     if (this.state !== 'lost') this.#setState('suspended');
     if (stable) {
-      this.#backoff.reset();
+      this.#attempts.reset();
       this.#scheduleConnect(0);
     } else this.#retryAfterFailure();
   }
@@ -506,98 +318,32 @@ export class SessionEngine {
   /** Counts a failure; tries the next host at once until every host failed, then backs off. */
   #retryAfterFailure(): void {
     if (this.#closed) return;
-    const delay = this.#backoff.failed(performance.now());
-    if (delay === null) {
-      this.#fatal(
-        new ConnectionLossError({
-          message: `Gave up connecting after ${this.#backoff.failures} failed attempts (retry policy exhausted)`,
-        }),
-      );
-      return;
-    }
-    if (delay === 0) {
-      this.#scheduleConnect(0);
-      return;
-    }
-    // While the session may still be re-attached, never sleep through most of its timeout.
-    const capped =
-      this.#sessionId === 0n ? delay : Math.min(delay, Math.max(100, this.#negotiatedTimeoutMs / 4));
-    this.#logger.info('backing off before reconnecting', {
-      delayMs: capped,
-      failures: this.#backoff.failures,
-    });
-    this.#scheduleConnect(capped);
-  }
-
-  #startLostTimer(): void {
-    if (this.#lostTimer !== undefined || this.#sessionId === 0n) return;
-    const timeoutMs = this.#negotiatedTimeoutMs;
-    this.#lostTimer = setTimeout(() => {
-      this.#lostTimer = undefined;
-      if (this.#conn?.phase === 'open' || this.#closed) return;
-      this.#logger.warn('no server reached within the session timeout; treating the session as lost', {
-        sessionId: hex(this.#sessionId),
-        timeoutMs,
-      });
-      const attempt = this.#conn;
-      this.#conn = undefined;
-      if (attempt)
-        this.#requests.failAll(attempt.close(), (p) => new SessionExpiredError({ path: pathOf(p.req) }));
-      this.#sessionLost('timeout');
-    }, timeoutMs);
-  }
-
-  #clearLostTimer(): void {
-    clearTimeout(this.#lostTimer);
-    this.#lostTimer = undefined;
-  }
-
-  /** The session is gone: fail what waited for it, tell every watch, then renew (or not). */
-  #sessionLost(why: 'expired' | 'timeout'): void {
-    this.#clearLostTimer();
-    this.#stopRwProbe();
-    this.#sessionId = 0n;
-    this.#password = EMPTY_PASSWORD;
-    this.#requests.failQueued((p) => new SessionExpiredError({ path: pathOf(p.req) }));
-    this.#watches.clearAll('session-lost');
-    this.#logger.warn('session lost', { why, renew: this.#opts.renewSessionOnExpiry });
-    this.#setState('lost');
-    if (this.#closed) return;
-    if (this.#opts.renewSessionOnExpiry) {
-      this.#backoff.reset();
-      this.#scheduleConnect(0);
-    } else {
-      this.#waiters.rejectAll(new SessionExpiredError());
+    const delay = this.#attempts.delayAfterFailure(this.#session.reconnectDelayCapMs());
+    if (delay !== null) this.#scheduleConnect(delay);
+    else {
+      const failures = this.#attempts.failures;
+      const message = `Gave up connecting after ${failures} failed attempts (retry policy exhausted)`;
+      this.#fatal(new ConnectionLossError({ message }));
     }
   }
 
-  // ---------------------------------------------------------------- read-only mode
+  // ---------------------------------------------------------------- read-only mode and the session deadline
 
-  #startRwProbe(current: HostPort): void {
-    this.#rwSeeker ??= new ReadWriteSeeker({
-      hosts: this.#hosts.hosts,
-      initialDelayMs: this.#opts.rwProbeIntervalMs ?? 100,
-      probeTimeoutMs: Math.min(1_000, this.#opts.connectTimeoutMs),
-      onFound: (host) => this.#moveToReadWrite(host),
-    });
-    this.#rwSeeker.start(current);
+  /** The session may still be re-attached, but only until its timeout passes without a server. */
+  #startSessionDeadline(): void {
+    if (this.#session.id !== 0n) this.#attempts.startSessionDeadline(this.#session.negotiatedTimeoutMs);
   }
 
-  #stopRwProbe(): void {
-    this.#rwSeeker?.stop();
-  }
-
+  /** The read-only probe found a read/write server: leave the read-only one for it. */
   #moveToReadWrite(host: HostPort): void {
     if (this.#closed || this.state !== 'read-only') return;
     this.#logger.info('found a read/write server; leaving the read-only one', { host: formatHost(host) });
-    this.#preferredHost = host;
-    const conn = this.#conn;
-    if (conn) {
-      this.#conn = undefined;
-      this.#requests.failAll(conn.close(), (p) => new ConnectionLossError({ path: pathOf(p.req) }));
-      this.#requests.failQueued((p) => new ConnectionLossError({ path: pathOf(p.req) }));
+    this.#attempts.preferNext(host);
+    if (this.#conn) {
+      this.#dropConnection(connectionLoss);
+      this.#requests.failQueued(connectionLoss);
       this.#setState('suspended');
-      this.#startLostTimer();
+      this.#startSessionDeadline();
     }
     this.#scheduleConnect(0);
   }
@@ -606,7 +352,7 @@ export class SessionEngine {
 
   #setState(next: SessionState): void {
     const changed = this.#state.set(next, (err) => this.#logger.error('state listener threw', { err }));
-    if (changed) this.#logger.info('session state', { state: next, sessionId: hex(this.#sessionId) });
+    if (changed) this.#logger.info('session state', { state: next, sessionId: hex(this.#session.id) });
     if (isConnectedState(next)) this.#waiters.resolveAll();
   }
 
@@ -614,74 +360,41 @@ export class SessionEngine {
     return new ClientClosedError(undefined, this.#closeReason ? { cause: this.#closeReason } : undefined);
   }
 
-  #stopTimers(): void {
-    clearTimeout(this.#reconnectTimer);
-    this.#reconnectTimer = undefined;
-    this.#clearLostTimer();
-    this.#stopRwProbe();
+  /** Closes the current connection (or attempt), failing what it had in flight. */
+  #dropConnection(makeError: (p: Packet) => unknown): void {
+    const conn = this.#conn;
+    this.#conn = undefined;
+    if (conn) this.#requests.failAll(conn.close(), makeError);
   }
 
   /** Unrecoverable: auth rejected or the retry policy gave up. */
   #fatal(err: Error): void {
     if (this.#closed) return;
     this.#logger.error('closing the client', { reason: err.message });
-    this.#closed = true;
     this.#closeReason = err;
     this.#closePromise = Promise.resolve();
-    this.#stopTimers();
-    const conn = this.#conn;
-    this.#conn = undefined;
-    if (conn) this.#requests.failAll(conn.close(), () => err);
-    this.#requests.failQueued(() => err);
-    this.#watches.clearAll('closed');
-    this.#setState('closed');
-    this.#waiters.rejectAll(err);
+    this.#shutDown(() => err, false);
   }
 
   async #doClose(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#stopTimers();
+    this.#attempts.stop();
     const conn = this.#conn;
-    if (conn !== undefined && conn.phase === 'open' && this.#sessionId !== 0n) {
-      const waitMs = Math.min(2_000, Math.max(200, Math.floor(this.#negotiatedTimeoutMs / 3)));
-      await new Promise<void>((resolve) => {
-        const p = this.#requests.internal(
-          { op: 'closeSession' },
-          () => resolve(),
-          () => resolve(),
-        );
-        p.timer = setTimeout(() => this.#requests.reject(p, new RequestTimeoutError()), waitMs);
-        this.#requests.send(conn, p);
-      });
-      this.#logger.info('session closed', { sessionId: hex(this.#sessionId) });
-    }
-    this.#conn = undefined;
-    if (conn) this.#requests.failAll(conn.close(), () => new ClientClosedError());
-    this.#requests.failQueued(() => new ClientClosedError());
-    this.#watches.clearAll('closed');
-    this.#sessionId = 0n;
-    this.#password = EMPTY_PASSWORD;
-    this.#setState('closed');
-    this.#waiters.rejectAll(new ClientClosedError());
+    const open = conn?.phase === 'open' && this.#session.id !== 0n;
+    if (open) await closeSession(conn, this.#session, this.#requests, this.#logger);
+    this.#shutDown(() => new ClientClosedError(), true);
   }
-}
 
-/** True when a server rejected a persistent WatcherType (4/5) it does not know (before 3.9). */
-function persistentTypeUnknown(err: unknown, serverType: number): boolean {
-  const persistentType =
-    serverType === SERVER_WATCHER_TYPE.persistent || serverType === SERVER_WATCHER_TYPE.persistentRecursive;
-  return persistentType && (err instanceof MarshallingError || err instanceof UnimplementedError);
-}
-
-/** True when the other persistent kind on `path` keeps a listener after this removal. */
-function otherPersistentRemains(
-  wm: WatchManager,
-  path: string,
-  serverType: number,
-  listener: RawWatchListener | undefined,
-): boolean {
-  const other: WatchKind =
-    serverType === SERVER_WATCHER_TYPE.persistent ? 'persistent-recursive' : 'persistent';
-  return wm.remainsAfter(other, path, listener);
+  /** Closed for good: stops every timer, fails every request, tells every watch and waiter. */
+  #shutDown(makeError: () => Error, forgetSession: boolean): void {
+    this.#closed = true;
+    this.#attempts.stop();
+    this.#dropConnection(makeError);
+    this.#requests.failQueued(makeError);
+    this.#watches.clearAll('closed');
+    if (forgetSession) this.#session.forget();
+    this.#setState('closed');
+    this.#waiters.rejectAll(makeError());
+  }
 }
