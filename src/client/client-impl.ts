@@ -1,28 +1,31 @@
+/**
+ * The client façade behind {@link ZooKeeperClient}: argument checks, the chroot, and the mapping
+ * of each operation onto one engine request (or a few). Helpers with their own modules:
+ * `create-request.ts`, `multi-read.ts`, `transaction.ts` and `tree-ops.ts` / `mkdirp.ts` for
+ * building requests; `listener-wrappers.ts`, `remove-watches-options.ts`,
+ * `remove-persistent-watch.ts` and `persistent-watch-handle.ts` for watches.
+ *
+ * @module
+ */
 import type { Observable } from 'rxjs';
 import type { Acl, ClientInfo, Request, Response, Stat } from '../protocol/index.js';
 import { validateAcl } from './acl.js';
+import { checkRequestSize, checkTimeout, toData, wireVersion } from './arguments.js';
 import { callOpts, unexpectedReply, withClientPath } from './call-helpers.js';
-import { checkRequestSize, checkTimeout, modeInfo, toData, wireVersion } from './arguments.js';
 import type { ClientStats } from './client-stats.js';
-import {
-  ClientClosedError,
-  InvalidArgumentError,
-  MarshallingError,
-  NodeExistsError,
-  NoNodeError,
-  NoWatcherError,
-  UnimplementedError,
-} from './errors.js';
+import { createRequest } from './create-request.js';
+import { ClientClosedError, InvalidArgumentError, NoNodeError } from './errors.js';
+import { ListenerWrappers } from './listener-wrappers.js';
 import type { Logger } from './logger.js';
+import { mkdirp } from './mkdirp.js';
+import { multiReadOps, multiReadResults } from './multi-read.js';
 import { applyChroot, stripChroot, validatePath } from './paths.js';
 import { PersistentWatchHandle } from './persistent-watch-handle.js';
+import { removePersistentWatch } from './remove-persistent-watch.js';
+import { removeWatchesOptions } from './remove-watches-options.js';
 import type { SessionEngine } from './session-engine.js';
-import type { RawWatchListener, WatchKind } from './watch-manager.js';
-import { createRequest } from './create-request.js';
-import { ListenerWrappers } from './listener-wrappers.js';
-import { multiReadOps, multiReadResults } from './multi-read.js';
 import { type Transaction, TransactionBuilder } from './transaction.js';
-import { deleteTree, ensureNode, ensureParents } from './tree-ops.js';
+import { deleteTree, ensureParents } from './tree-ops.js';
 import type {
   AddWatchOptions,
   CallOptions,
@@ -37,6 +40,7 @@ import type {
   WaitOptions,
   WatchListener,
 } from './types.js';
+import type { RawWatchListener, WatchKind } from './watch-manager.js';
 import type { ZooKeeperClient } from './zookeeper-client.js';
 
 /** What the façade uses of the session engine. @internal */
@@ -199,23 +203,7 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
   async mkdirp(path: string, opts: CreateOptions = {}): Promise<void> {
     this.#checkOpen(opts);
     validatePath(path);
-    const mode = opts.mode ?? 'persistent';
-    if (modeInfo(mode, opts.ttlMs).sequential)
-      throw new InvalidArgumentError('mkdirp cannot create sequential nodes');
-    if (path === '/') return;
-    const acl = opts.acl ?? this.#settings.defaultAcl;
-    validateAcl(acl);
-    const parentMode =
-      opts.createParents === 'container' || mode === 'container' ? 'container' : 'persistent';
-    const ensure = { ...callOpts(opts), parentMode, parentAcl: this.#settings.defaultAcl } as const;
-    if (opts.ttlMs === undefined) return ensureNode(this, path, mode, acl, ensure);
-    // TTL nodes: the generic ensureNode passes no ttl, so create directly with it.
-    await ensureParents(this, path, ensure);
-    await this.create(path, undefined, { ...callOpts(opts), mode, acl, ttlMs: opts.ttlMs }).catch(
-      (err: unknown) => {
-        if (!(err instanceof NodeExistsError)) throw err;
-      },
-    );
+    return mkdirp(this, path, opts, this.#settings.defaultAcl);
   }
 
   multi(): Transaction {
@@ -326,19 +314,7 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
       listener: raw,
     });
     return new PersistentWatchHandle(path, recursive, async () => {
-      if (this.#closing !== undefined) return;
-      try {
-        await this.#engine.removeWatches(serverPath, 'persistent', { listener: raw });
-      } catch (err) {
-        if (err instanceof NoWatcherError || err instanceof ClientClosedError) return;
-        // ZooKeeper < 3.9 knows no persistent WatcherType in removeWatches (it answers
-        // MARSHALLINGERROR or UNIMPLEMENTED): stop delivering locally; the server-side watch
-        // ends with the session.
-        if (!(err instanceof MarshallingError || err instanceof UnimplementedError)) throw err;
-        await this.#engine
-          .removeWatches(serverPath, 'persistent', { listener: raw, local: true })
-          .catch(() => {});
-      }
+      if (this.#closing === undefined) await removePersistentWatch(this.#engine, serverPath, raw);
     });
   }
 
@@ -349,14 +325,7 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
   ): Promise<void> {
     this.#checkOpen(opts);
     validatePath(path);
-    if (type !== 'children' && type !== 'data' && type !== 'any') {
-      throw new InvalidArgumentError(`watch type must be 'children', 'data' or 'any', got ${String(type)}`);
-    }
-    if (opts.listener !== undefined && typeof opts.listener !== 'function') {
-      throw new InvalidArgumentError('listener must be a function');
-    }
-    const raw = opts.listener === undefined ? undefined : (this.#wrappers.get(opts.listener) ?? (() => {}));
-    const removeOpts = { ...callOpts(opts), local: opts.local === true, ...(raw ? { listener: raw } : {}) };
+    const removeOpts = removeWatchesOptions(type, opts, this.#wrappers);
     try {
       await this.#engine.removeWatches(this.#server(path), type, removeOpts);
     } catch (err) {
