@@ -58,6 +58,8 @@ export {
   type RetryPolicy,
   retryForever,
 } from './client/retry-policy.js';
+export { type DigestMd5Options, digestMd5 } from './client/sasl-digest-md5.js';
+export type { SaslExchange, SaslMechanism } from './client/sasl-mechanism.js';
 export type { Transaction } from './client/transaction.js';
 export type {
   AddWatchOptions,

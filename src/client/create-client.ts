@@ -30,7 +30,7 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
   logger: noopLogger,
   defaultAcl: OPEN_ACL_UNSAFE,
   maxDataBytes: DEFAULT_MAX_DATA_BYTES,
-} as const satisfies Required<ClientOptions>);
+} as const satisfies Required<Omit<ClientOptions, 'sasl'>>);
 
 /**
  * Creates a client and starts connecting at once. Operations issued before the first
@@ -57,6 +57,16 @@ export function createClient(connectString: string, options: ClientOptions = {})
     }
     return { scheme: a.scheme, auth: toData(a.auth, Number.MAX_SAFE_INTEGER) };
   });
+  const sasl = options.sasl;
+  if (
+    sasl !== undefined &&
+    (sasl === null ||
+      typeof sasl !== 'object' ||
+      typeof sasl.name !== 'string' ||
+      typeof sasl.start !== 'function')
+  ) {
+    throw new InvalidArgumentError('sasl must be a SaslMechanism, e.g. digestMd5({ username, password })');
+  }
   const tls = o.tls === true ? {} : o.tls === false ? undefined : o.tls;
   const engine = new SessionEngine({
     hosts,
@@ -66,6 +76,7 @@ export function createClient(connectString: string, options: ClientOptions = {})
     retryPolicy: o.retryPolicy,
     auth,
     canBeReadOnly: o.canBeReadOnly,
+    ...(sasl ? { sasl } : {}),
     ...(tls ? { tls } : {}),
     renewSessionOnExpiry: o.renewSessionOnExpiry,
     logger: o.logger,
@@ -107,7 +118,7 @@ function stripUndefined(o: ClientOptions): ClientOptions {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as ClientOptions;
 }
 
-function checkOptions(o: Required<ClientOptions>): void {
+function checkOptions(o: Required<Omit<ClientOptions, 'sasl'>>): void {
   for (const name of ['sessionTimeoutMs', 'connectTimeoutMs'] as const) {
     const v = o[name];
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {

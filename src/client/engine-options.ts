@@ -7,6 +7,7 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { HostPort } from './host-provider.js';
 import type { Logger } from './logger.js';
 import type { RetryPolicy } from './retry-policy.js';
+import type { SaslMechanism } from './sasl-mechanism.js';
 import type { TransportFactory } from './transport.js';
 import type { RawWatchListener, WatchRegistration } from './watch-manager.js';
 
@@ -32,6 +33,8 @@ export interface EngineOptions {
   retryPolicy: RetryPolicy;
   /** Sent (in order) after every handshake, before any other request. */
   auth: { scheme: string; auth: Buffer }[];
+  /** SASL exchange run on every connection before auth replay, setWatches and user traffic. */
+  sasl?: SaslMechanism;
   canBeReadOnly: boolean;
   tls?: TlsOptions;
   renewSessionOnExpiry: boolean;

@@ -62,7 +62,11 @@ export class PendingRequests {
   }
 
   /** An engine-internal packet (auth replay, setWatches, closeSession): no stats, no caller. */
-  internal(req: Request, onError: (err: unknown) => void, onDone: () => void = () => {}): Packet {
+  internal(
+    req: Request,
+    onError: (err: unknown) => void,
+    onDone: (res: Response) => void = () => {},
+  ): Packet {
     return { xid: 0, req, done: false, sent: false, internal: true, resolve: onDone, reject: onError };
   }
 

@@ -182,6 +182,12 @@ class DigestMd5Exchange implements SaslExchange {
 
   evaluateChallenge(challenge: Uint8Array): Uint8Array | null {
     const text = Buffer.from(challenge).toString('utf8');
+    if (this.#step === 'challenge' && challenge.length === 0) {
+      throw new AuthFailedError({
+        message:
+          'DIGEST-MD5: the server sent an empty challenge; is SASL enabled on it (authProvider SASLAuthenticationProvider and a JAAS Server section)?',
+      });
+    }
     if (this.#step === 'challenge') return this.#respond(parseDigestChallenge(text));
     if (this.#step === 'rspauth') {
       const rspauth = parseDigestChallenge(text).get('rspauth');

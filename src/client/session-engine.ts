@@ -37,6 +37,7 @@ import { ConnectionWaiters } from './connection-waiters.js';
 import { CurrentSession, hex } from './current-session.js';
 import type { EngineOptions, RemoveWatchesOptions, RequestOptions } from './engine-options.js';
 import {
+  AuthFailedError,
   ClientClosedError,
   ConnectionLossError,
   InvalidArgumentError,
@@ -48,6 +49,7 @@ import type { Packet } from './packet.js';
 import { PendingRequests, pathOf } from './pending-requests.js';
 import { removeWatches, type WatchRemovalContext } from './remove-watches.js';
 import { ReplyHandler } from './reply-handler.js';
+import { authenticateSasl } from './sasl-authentication.js';
 import { type PrimingContext, primeConnection } from './session-priming.js';
 import { SessionLoss } from './session-loss.js';
 import { isConnectedState, SessionStateHolder } from './session-state.js';
@@ -282,10 +284,32 @@ export class SessionEngine {
       readOnly: res.readOnly,
       sameSession: prevSession === res.sessionId,
     });
+    const sasl = this.#opts.sasl;
+    if (sasl === undefined) {
+      this.#ready(conn, res.readOnly);
+      return;
+    }
+    // SASL first, on this connection: requests wait in the queue (the state is not connected yet).
+    authenticateSasl(conn, sasl, this.#requests).then(
+      () => {
+        if (this.#closed || conn !== this.#conn || conn.phase !== 'open') return;
+        this.#logger.info('SASL authenticated', { mechanism: sasl.name, principal: sasl.principal });
+        this.#ready(conn, res.readOnly);
+      },
+      (err: unknown) => {
+        if (this.#closed || conn !== this.#conn) return;
+        if (err instanceof AuthFailedError) this.#fatal(err);
+        // else: the connection failed meanwhile; its close handler reconnects
+      },
+    );
+  }
+
+  /** The connection is usable: auth replay, setWatches, queued requests, then the new state. */
+  #ready(conn: Connection, readOnly: boolean): void {
     primeConnection(conn, this.#lastZxid, this.#priming);
-    const next = res.readOnly ? 'read-only' : this.#initialConnectSent ? 'reconnected' : 'connected';
-    if (!res.readOnly) this.#initialConnectSent = true;
-    if (res.readOnly) this.#attempts.probeForReadWrite(conn.host);
+    const next = readOnly ? 'read-only' : this.#initialConnectSent ? 'reconnected' : 'connected';
+    if (!readOnly) this.#initialConnectSent = true;
+    if (readOnly) this.#attempts.probeForReadWrite(conn.host);
     else this.#attempts.stopProbing();
     this.#setState(next);
   }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { SaslMechanism } from './sasl-mechanism.js';
 import type { ConnectionOptions } from 'node:tls';
 import type { Acl, Stat } from '../protocol/index.js';
 import type { ZooKeeperError } from './errors.js';
@@ -58,6 +59,13 @@ export interface ClientOptions {
   retryPolicy?: RetryPolicy;
   /** Credentials sent on every (re)connect, before any other request. */
   auth?: { scheme: string; auth: string | Uint8Array }[];
+  /**
+   * SASL authentication run on every connection before any other request, e.g.
+   * `digestMd5({ username, password })` for servers with `SASLAuthenticationProvider` and a
+   * JAAS `Server` section. The client reports `connected` only once the exchange succeeded; a
+   * rejected exchange closes the client with `AuthFailedError`. Default none.
+   */
+  sasl?: SaslMechanism;
   /** Accept read-only servers when no quorum is reachable. Default false. */
   canBeReadOnly?: boolean;
   /** TLS: `true` for the system CAs, or `tls.connect` options (ca, cert, key, servername...). */

@@ -72,6 +72,9 @@ describe('DIGEST-MD5', () => {
     const noAuthQop = digestMd5({ username: 'bob', password: 'pw' }).start();
     noAuthQop.initialResponse();
     expect(() => noAuthQop.evaluateChallenge(Buffer.from('nonce="n",qop="auth-conf"'))).toThrow(/qop=auth/);
+    const noSasl = digestMd5({ username: 'bob', password: 'pw' }).start();
+    noSasl.initialResponse();
+    expect(() => noSasl.evaluateChallenge(new Uint8Array(0))).toThrow(/is SASL enabled/);
     const noNonce = digestMd5({ username: 'bob', password: 'pw' }).start();
     noNonce.initialResponse();
     expect(() => noNonce.evaluateChallenge(Buffer.from('realm="r"'))).toThrow(/nonce/);

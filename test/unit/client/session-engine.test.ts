@@ -10,6 +10,7 @@ import {
 import type { Logger } from '../../../src/client/logger.js';
 import { exponentialBackoff, type RetryPolicy } from '../../../src/client/retry-policy.js';
 import { type EngineOptions, SessionEngine } from '../../../src/client/session-engine.js';
+import type { SaslMechanism } from '../../../src/client/sasl-mechanism.js';
 import type { SessionState } from '../../../src/client/types.js';
 import type { RawWatchEvent } from '../../../src/client/watch-manager.js';
 import { FakeZk, STAT, until } from './fake-zk.js';
@@ -239,6 +240,79 @@ describe('SessionEngine handshake and requests', () => {
     }
     expect(all.sort()).toEqual([...paths].sort());
     expect(engine.state).toBe('reconnected');
+  });
+});
+
+describe('SessionEngine SASL', () => {
+  // A toy mechanism: sends 'hello', expects the challenge 'ok', then is complete.
+  const toy: SaslMechanism = {
+    name: 'TOY',
+    principal: 'toy',
+    start() {
+      let complete = false;
+      return {
+        initialResponse: () => Buffer.from('hello'),
+        evaluateChallenge(challenge) {
+          if (Buffer.from(challenge).toString() !== 'ok') throw new Error('server did not say ok');
+          complete = true;
+          return null;
+        },
+        get complete() {
+          return complete;
+        },
+      };
+    },
+  };
+
+  it('runs SASL first on every connection; auth, requests and the connected state wait for it', async () => {
+    const zk = new FakeZk();
+    const { engine, states } = makeEngine(zk, {
+      sasl: toy,
+      auth: [{ scheme: 'digest', auth: Buffer.from('u:p') }],
+    });
+    const early = engine.request({ op: 'exists', path: '/a', watch: false });
+    const c = await zk.conn(0);
+    c.handshake();
+    const sasl = await c.waitRequest('sasl');
+    expect(sasl.req).toEqual({ op: 'sasl', token: Buffer.from('hello') });
+    await new Promise((r) => setImmediate(r));
+    expect(c.requests.map((r) => r.req.op)).toEqual(['sasl']);
+    expect(states).toEqual(['connecting']);
+    c.reply(sasl.xid, { op: 'sasl', token: Buffer.from('ok') });
+    await engine.waitForConnection();
+    expect(states).toEqual(['connecting', 'connected']);
+    await c.waitRequest('exists');
+    expect(c.requests.map((r) => r.req.op)).toEqual(['sasl', 'auth', 'exists']);
+    c.reply(c.requests[2]!.xid, { op: 'exists', stat: STAT });
+    await early;
+    // a new connection authenticates again before anything else
+    c.cut();
+    const c2 = await zk.conn(1);
+    c2.handshake();
+    const again = await c2.waitRequest('sasl');
+    c2.reply(again.xid, { op: 'sasl', token: Buffer.from('ok') });
+    await until(() => engine.state === 'reconnected');
+    expect(c2.requests[0]?.req.op).toBe('sasl');
+  });
+
+  it('closes with AuthFailedError when the server refuses or the mechanism distrusts the server', async () => {
+    const zk = new FakeZk();
+    const { engine } = makeEngine(zk, { sasl: toy });
+    const c = await zk.conn(0);
+    c.handshake();
+    const sasl = await c.waitRequest('sasl');
+    c.reply(sasl.xid, undefined, -115);
+    await expect(engine.waitForConnection()).rejects.toBeInstanceOf(AuthFailedError);
+    expect(engine.state).toBe('closed');
+    const zk2 = new FakeZk();
+    const second = makeEngine(zk2, { sasl: toy }).engine;
+    const d = await zk2.conn(0);
+    d.handshake();
+    const s2 = await d.waitRequest('sasl');
+    d.reply(s2.xid, { op: 'sasl', token: Buffer.from('not ok') });
+    const err = await second.waitForConnection().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthFailedError);
+    expect((err as Error).message).toMatch(/did not say ok/);
   });
 });
 
