@@ -1,15 +1,26 @@
+/**
+ * The work-assignment recipe's public class: joining and leaving the group, the session states,
+ * progress. The rest has its own module: `rebalance-loop.ts` (plan and act), `held-items.ts`
+ * (each owned item's life and signal), `worker-roster.ts` (the members), `ownership-view.ts`
+ * (items and owner nodes), `item-ops.ts` (the ZooKeeper operations on one item).
+ *
+ * @module
+ */
 import { randomUUID } from 'node:crypto';
-import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { type CallOptions, NoNodeError, type SessionState, type ZooKeeperClient } from '../../src/index.js';
-import { abortable, combineSignal, sleep, type WaitOptions } from '../internal/abortable.js';
-import { SessionLostError } from '../internal/errors.js';
-import { retryDelayMs } from '../internal/wait-for-delete.js';
+import { abortable, combineSignal, type WaitOptions } from '../internal/abortable.js';
 import { GroupMember } from '../membership/group-member.js';
-import { planAssignment } from './assignment-plan.js';
-import { claimItem, readOwnFence, releaseOwnerNode, writeFencedProgress } from './item-ops.js';
-import { OwnershipView } from './ownership-view.js';
+import { HeldItems } from './held-items.js';
+import { writeFencedProgress } from './item-ops.js';
 import { NotItemOwnerError } from './not-item-owner-error.js';
+import type { OwnedItem } from './owned-item.js';
+import { OwnershipView } from './ownership-view.js';
+import { RebalanceLoop } from './rebalance-loop.js';
 import { WorkPaths } from './work-paths.js';
+import { WorkerRoster } from './worker-roster.js';
+
+export type { OwnedItem } from './owned-item.js';
 
 /**
  * Options of {@link WorkAssignment}.
@@ -34,40 +45,6 @@ export interface WorkAssignmentOptions {
    * `time_boundary`), so a rolling start does not shuffle items back and forth. Default 0.
    */
   settleMs?: number;
-}
-
-/**
- * An item this worker owns and may work on now.
- *
- * @example
- * ```ts
- * for (const a of assignments) startTailing(a.item, a.signal);
- * ```
- */
-export interface OwnedItem {
-  /** The item's name. */
-  readonly item: string;
-  /**
-   * The item node's data version right after this worker took it: grows with every change of
-   * owner, so it can serve as a fencing token in systems outside ZooKeeper.
-   */
-  readonly epoch: number;
-  /**
-   * Aborts the moment this worker must stop working on the item: with a `NotItemOwnerError` when
-   * the item moves to another worker, a `SessionLostError` (reason `suspended`, `expired`,
-   * `closed` or `node-deleted`) otherwise.
-   */
-  readonly signal: AbortSignal;
-}
-
-interface Held {
-  readonly item: string;
-  readonly epoch: number;
-  fence: number;
-  /** The owner node was seen to be ours since the last pause. */
-  verified: boolean;
-  controller: AbortController | null;
-  view: OwnedItem | null;
 }
 
 /**
@@ -131,32 +108,19 @@ export class WorkAssignment implements AsyncDisposable {
   readonly assignments$: Observable<readonly OwnedItem[]>;
   readonly #client: ZooKeeperClient;
   readonly #paths: WorkPaths;
-  readonly #nonce = randomUUID();
   readonly #member: GroupMember<{ capacity: number }>;
   readonly #view: OwnershipView;
-  readonly #subject = new BehaviorSubject<readonly OwnedItem[]>([]);
-  readonly #held = new Map<string, Held>();
-  readonly #releasing = new Set<string>();
-  /** czxids of owner nodes of ours that we deleted: stale view records of them are ignored. */
-  readonly #deadCzxids = new Set<bigint>();
-  readonly #maxClaims: number;
-  #workers: ReadonlyMap<string, number> = new Map();
+  readonly #held: HeldItems;
+  readonly #roster: WorkerRoster;
+  readonly #loop: RebalanceLoop;
   #subs: Subscription[] = [];
-  #sessionId = 0n;
-  #active = false;
   #started = false;
   #closing: Promise<void> | undefined;
-  #dirty = false;
-  #failed = false;
   #stateGen = 0;
-  #membersKnown = false;
   #firstSyncDone: () => void = () => {};
   readonly #firstSync = new Promise<void>((resolve) => {
     this.#firstSyncDone = resolve;
   });
-  #loop: Promise<void> | undefined;
-  readonly #settleMs: number;
-  #membersChangedAt = 0;
 
   /**
    * @param client the client
@@ -165,31 +129,48 @@ export class WorkAssignment implements AsyncDisposable {
    */
   constructor(client: ZooKeeperClient, path: string, opts: WorkAssignmentOptions = {}) {
     this.#client = client;
-    this.#paths = new WorkPaths(path);
+    const paths = new WorkPaths(path);
+    this.#paths = paths;
     const capacity = opts.capacity ?? 1;
     assertCapacity(capacity);
-    this.#maxClaims = opts.maxConcurrentClaims ?? 32;
-    this.#settleMs = opts.settleMs ?? 0;
-    if (!Number.isFinite(this.#settleMs) || this.#settleMs < 0) {
+    const maxClaims = opts.maxConcurrentClaims ?? 32;
+    const settleMs = opts.settleMs ?? 0;
+    if (!Number.isFinite(settleMs) || settleMs < 0) {
       throw new RangeError(`settleMs must be a finite number >= 0, got ${String(opts.settleMs)}`);
     }
-    this.#member = new GroupMember(client, this.#paths.workers, {
+    this.#member = new GroupMember(client, paths.workers, {
       ...(opts.workerId === undefined ? {} : { id: opts.workerId }),
       payload: { capacity },
     });
-    this.workerId = this.#member.id;
-    this.#view = new OwnershipView(
+    const workerId = this.#member.id;
+    this.workerId = workerId;
+    const kick = (): void => this.#loop.kick();
+    const view = new OwnershipView(client, paths, kick, (item) => this.#onOwnerDeleted(item));
+    const nonce = randomUUID();
+    const held = new HeldItems({ client, paths, workerId, nonce, kick });
+    const roster = new WorkerRoster(workerId);
+    this.#view = view;
+    this.#held = held;
+    this.#roster = roster;
+    this.#loop = new RebalanceLoop({
       client,
-      this.#paths,
-      () => this.#kick(),
-      (item) => this.#onOwnerDeleted(item),
-    );
-    this.assignments$ = this.#subject.asObservable();
+      paths,
+      workerId,
+      nonce,
+      held,
+      view,
+      roster,
+      maxClaims,
+      settleMs,
+      isStarted: () => this.#started,
+      isClosing: () => this.#closing !== undefined,
+    });
+    this.assignments$ = held.assignments$;
   }
 
   /** The items owned and workable now. @example `worker.assignments.map((a) => a.item)` */
   get assignments(): readonly OwnedItem[] {
-    return this.#subject.value;
+    return this.#held.assignments;
   }
 
   /**
@@ -205,17 +186,11 @@ export class WorkAssignment implements AsyncDisposable {
     if (this.#started) return;
     this.#started = true;
     await this.#client.mkdirp(this.#paths.items, { mode: 'persistent', ...opts });
-    this.#sessionId = this.#client.sessionId;
+    this.#held.sessionId = this.#client.sessionId;
     this.#subs.push(
       this.#member.members$.subscribe((m) => {
-        const workers = new Map<string, number>();
-        for (const [id, p] of m) workers.set(id, typeof p?.capacity === 'number' ? p.capacity : 1);
-        if (!this.#membersKnown || !sameWorkers(this.#workers, workers))
-          this.#membersChangedAt = performance.now();
-        this.#workers = workers;
-        // Act only once the group view includes us: then it is at least as new as our join.
-        this.#membersKnown = workers.has(this.workerId);
-        this.#kick();
+        this.#roster.update(m);
+        this.#loop.kick();
       }),
     );
     // The replayed current state starts the first #resume, which reads the view, while our
@@ -258,7 +233,7 @@ export class WorkAssignment implements AsyncDisposable {
       }
       // The item's version moved: fine if the owner node is still ours (someone edited the
       // item's data); otherwise another worker took the item.
-      if (!(await this.#refreshFence(held))) break;
+      if (!(await this.#held.refreshFence(held))) break;
     }
     throw new NotItemOwnerError(item, this.workerId);
   }
@@ -302,14 +277,14 @@ export class WorkAssignment implements AsyncDisposable {
   async #doClose(): Promise<void> {
     for (const s of this.#subs) s.unsubscribe();
     this.#subs = [];
-    this.#active = false;
+    this.#loop.suspend();
     this.#view.close();
-    await this.#loop?.catch(() => undefined);
-    const items = [...this.#held.keys()];
-    for (const item of items) this.#pause(item, 'closed');
-    await Promise.all(items.map((item) => this.#release(item)));
-    this.#emit();
-    this.#subject.complete();
+    await this.#loop.idle();
+    const items = this.#held.items();
+    this.#held.pauseAll('closed');
+    await Promise.all(items.map((item) => this.#held.release(item)));
+    this.#held.emit();
+    this.#held.complete();
     await this.#member.close();
   }
 
@@ -317,14 +292,13 @@ export class WorkAssignment implements AsyncDisposable {
     if (this.#closing) return;
     const gen = ++this.#stateGen;
     if (state === 'suspended' || state === 'read-only') {
-      this.#active = false;
-      for (const item of this.#held.keys()) this.#pause(item, 'suspended');
-      this.#emit();
+      this.#loop.suspend();
+      this.#held.pauseAll('suspended');
+      this.#held.emit();
     } else if (state === 'lost' || state === 'closed') {
-      this.#active = false;
-      for (const item of this.#held.keys()) this.#pause(item, state === 'lost' ? 'expired' : 'closed');
-      this.#held.clear();
-      this.#emit();
+      this.#loop.suspend();
+      this.#held.dropAll(state === 'lost' ? 'expired' : 'closed');
+      this.#held.emit();
     } else if (state === 'connected' || state === 'reconnected') {
       void this.#resume(gen);
     }
@@ -333,219 +307,26 @@ export class WorkAssignment implements AsyncDisposable {
   /** Back online: verify what we held, re-read the view, then act again (unless state moved on). */
   async #resume(gen: number): Promise<void> {
     const session = this.#client.sessionId;
-    if (session !== this.#sessionId) {
-      for (const item of this.#held.keys()) this.#pause(item, 'expired');
-      this.#held.clear();
-      this.#sessionId = session;
-      this.#emit();
+    if (session !== this.#held.sessionId) {
+      this.#held.dropAll('expired');
+      this.#held.sessionId = session;
+      this.#held.emit();
     }
     // Same session: an owner node may have been deleted while we were away; check each.
-    await Promise.all([...this.#held.values()].map((held) => this.#refreshFence(held)));
+    await Promise.all(this.#held.values().map((held) => this.#held.refreshFence(held)));
     await this.#view.resync();
     this.#firstSyncDone();
     if (gen !== this.#stateGen || this.#closing) return;
-    this.#active = true;
-    this.#kick();
+    this.#loop.resume();
   }
 
   /** Our owner node of a held item was deleted by someone else: we no longer own it. */
   #onOwnerDeleted(item: string): void {
-    if (!this.#held.has(item) || this.#releasing.has(item)) return;
-    this.#pause(item, 'node-deleted');
-    this.#held.delete(item);
-    this.#emit();
-    this.#kick();
+    if (!this.#held.has(item) || this.#held.isReleasing(item)) return;
+    this.#held.drop(item, 'node-deleted');
+    this.#held.emit();
+    this.#loop.kick();
   }
-
-  #kick(): void {
-    this.#dirty = true;
-    if (!this.#loop && this.#started && !this.#closing) {
-      this.#loop = this.#run().finally(() => {
-        this.#loop = undefined;
-        // A kick that arrived after the loop's last check but before this point would be lost.
-        if (this.#dirty && this.#active && !this.#closing) this.#kick();
-      });
-    }
-  }
-
-  async #run(): Promise<void> {
-    let failures = 0;
-    while (this.#dirty && !this.#closing) {
-      this.#dirty = false;
-      // Not before the group view shows us: planning alone would grab every item.
-      if (!this.#active || !this.#membersKnown || this.#client.state === 'closed') return;
-      for (;;) {
-        // Membership must have been stable for settleMs (each change restarts the wait).
-        const settle = this.#settleMs - (performance.now() - this.#membersChangedAt);
-        if (settle <= 0 || this.#closing) break;
-        await sleep(settle);
-      }
-      if (this.#view.stale) {
-        await this.#view.resync();
-        if (this.#view.stale) {
-          // Reads keep failing (connection trouble, client closing): back off on a real timer,
-          // never spin on rejected promises.
-          this.#dirty = true;
-          await sleep(retryDelayMs(++failures));
-          continue;
-        }
-      }
-      this.#failed = false;
-      await this.#reconcile();
-      if (this.#failed) {
-        // A claim failed for a reason other than losing the race: retry later, with backoff.
-        this.#dirty = true;
-        await sleep(retryDelayMs(++failures));
-      } else {
-        failures = 0;
-      }
-    }
-  }
-
-  /** One pass: verify paused items, release what moves away, claim what comes to us. */
-  async #reconcile(): Promise<void> {
-    const session = this.#client.sessionId;
-    const owners = new Map<string, string>();
-    const visible = new Set<bigint>();
-    for (const [item, o] of this.#view.owners) {
-      visible.add(o.czxid);
-      if (this.#releasing.has(item) || this.#deadCzxids.has(o.czxid)) continue;
-      const held = this.#held.get(item);
-      if (held && o.nonce !== this.#nonce) {
-        // Someone else's node: ours is gone (safety net; normally seen as a deleted event).
-        this.#pause(item, 'node-deleted');
-        this.#held.delete(item);
-      }
-      if (o.nonce === this.#nonce && o.sessionId !== session) {
-        // Our node from an earlier session, which we stopped using: it goes when the server
-        // expires that session. Nobody can claim the item before (the node exists).
-        continue;
-      }
-      if (o.nonce === this.#nonce && !this.#held.has(item)) {
-        this.#held.set(item, { item, epoch: -1, fence: -1, verified: false, controller: null, view: null });
-      }
-      owners.set(item, o.worker);
-    }
-    for (const czxid of this.#deadCzxids) if (!visible.has(czxid)) this.#deadCzxids.delete(czxid);
-    for (const item of this.#held.keys()) owners.set(item, this.workerId);
-    const workers = new Map(this.#workers);
-    const plan = planAssignment({ workers, items: [...this.#view.items], owners });
-    const releases = [...this.#held.keys()].filter((item) => plan.get(item) !== this.workerId);
-    for (const item of releases) this.#pause(item, 'moved');
-    if (releases.length > 0) this.#emit();
-    await Promise.all(releases.map((item) => this.#release(item)));
-    for (const held of [...this.#held.values()]) {
-      if (held.controller || !this.#active) continue;
-      if (!held.verified) await this.#refreshFence(held);
-      if (held.verified && this.#held.get(held.item) === held) this.#activate(held);
-      else if (this.#held.get(held.item) === held) this.#failed = true; // could not tell: retry
-    }
-    // Claim only items whose owner node the view has seen go (a record we know to be dead
-    // waits for the view: its delete event is on the way).
-    const claims = [...plan]
-      .filter(
-        ([item, w]) =>
-          w === this.workerId &&
-          !this.#held.has(item) &&
-          !this.#releasing.has(item) &&
-          !this.#view.owners.has(item),
-      )
-      .map(([item]) => item);
-    for (let i = 0; i < claims.length && this.#active; i += this.#maxClaims) {
-      await Promise.all(claims.slice(i, i + this.#maxClaims).map((item) => this.#claim(item)));
-    }
-    this.#emit();
-  }
-
-  async #claim(item: string): Promise<void> {
-    if (!this.#active || this.#closing) return;
-    const r = await claimItem(this.#client, this.#paths, item, this.workerId, this.#nonce);
-    if (r.kind === 'claimed') {
-      const held: Held = {
-        item,
-        epoch: r.epoch,
-        fence: r.epoch,
-        verified: true,
-        controller: null,
-        view: null,
-      };
-      this.#held.set(item, held);
-      if (this.#active && !this.#closing) this.#activate(held);
-    } else if (r.kind === 'taken') void this.#view.refreshOwner(item);
-    else if (r.kind === 'changed') this.#kick();
-    else if (r.kind === 'failed') this.#failed = true;
-  }
-
-  async #release(item: string): Promise<void> {
-    this.#held.delete(item);
-    this.#releasing.add(item);
-    try {
-      const czxid = await releaseOwnerNode(this.#client, this.#paths, item, this.#nonce, this.#sessionId);
-      if (czxid !== undefined) this.#deadCzxids.add(czxid);
-    } finally {
-      this.#releasing.delete(item);
-      // The deleted event may have been handled while the item was still marked releasing.
-      this.#kick();
-    }
-  }
-
-  /** Re-reads the fence; false (and drops the item when it is not ours) unless still ours. */
-  async #refreshFence(held: Held): Promise<boolean> {
-    const fence = await readOwnFence(this.#client, this.#paths, held.item, this.#nonce);
-    if (typeof fence === 'number') {
-      held.fence = fence;
-      held.verified = true;
-      return true;
-    }
-    if (fence === null && this.#held.get(held.item) === held) {
-      this.#pause(held.item, 'node-deleted');
-      this.#held.delete(held.item);
-      this.#emit();
-    }
-    return false;
-  }
-
-  #activate(held: Held): void {
-    const controller = new AbortController();
-    held.controller = controller;
-    held.view = {
-      item: held.item,
-      epoch: held.epoch < 0 ? held.fence : held.epoch,
-      signal: controller.signal,
-    };
-  }
-
-  /** Aborts the item's signal: `moved` with a NotItemOwnerError, the rest with a SessionLostError. */
-  #pause(item: string, reason: SessionLostError['reason'] | 'moved'): void {
-    const held = this.#held.get(item);
-    if (!held) return;
-    held.verified = false;
-    if (!held.controller) return;
-    held.controller.abort(
-      reason === 'moved'
-        ? new NotItemOwnerError(item, this.workerId)
-        : new SessionLostError(this.#sessionId, reason, `item ${item} is no longer owned (${reason})`),
-    );
-    held.controller = null;
-    held.view = null;
-  }
-
-  #emit(): void {
-    if (this.#subject.closed) return;
-    const next = [...this.#held.values()]
-      .filter((h) => h.view !== null)
-      .map((h) => h.view!)
-      .sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
-    const prev = this.#subject.value;
-    if (next.length === prev.length && next.every((v, i) => v === prev[i])) return;
-    this.#subject.next(next);
-  }
-}
-
-function sameWorkers(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k) !== v) return false;
-  return true;
 }
 
 function assertCapacity(capacity: number): void {
