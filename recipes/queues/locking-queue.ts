@@ -2,7 +2,7 @@
 // queue, locked by an ephemeral node, until its consumer completes it; a consumer that dies
 // loses its locks with its session and the items become available again.
 import { randomUUID } from 'node:crypto';
-import { BadVersionError, NodeExistsError, NoNodeError, type ZooKeeperClient } from '../../src/index.js';
+import { NodeExistsError, NoNodeError, type ZooKeeperClient } from '../../src/index.js';
 import { ChildrenWatch } from '../internal/children-watch.js';
 import { guaranteedDelete } from '../internal/guaranteed-delete.js';
 import { retryTransient } from '../internal/retry-transient.js';
@@ -10,7 +10,13 @@ import { abortable, combineSignal, throwIfAborted, type WaitOptions } from '../i
 import { isOutcomeUnknown } from './ambiguous-error.js';
 import { LockedItem } from './locked-item.js';
 import { DEFAULT_MAX_BATCH_BYTES, ensureQueuePath, ItemWriter, toBytes } from './put-items.js';
-import { lockingNaming, lockingPrefix, toSortedEntries } from './queue-naming.js';
+import {
+  lockingNaming,
+  lockingPrefix,
+  type QueueEntry,
+  sortEntries,
+  toSortedEntries,
+} from './queue-naming.js';
 
 /**
  * Options of a {@link LockingQueue}.
@@ -101,6 +107,8 @@ export class LockingQueue implements AsyncDisposable {
   readonly #entriesWatch: ChildrenWatch;
   readonly #takenWatch: ChildrenWatch;
   readonly #closed = new AbortController();
+  /** The items of the last listing, in take order. */
+  #sorted: QueueEntry[] = [];
 
   constructor(client: ZooKeeperClient, path: string, options: LockingQueueOptions = {}) {
     this.#client = client;
@@ -175,8 +183,7 @@ export class LockingQueue implements AsyncDisposable {
     for (;;) {
       throwIfAborted(signal);
       const [entries, taken] = await this.#listBoth(signal);
-      const takenSet = new Set(taken);
-      const free = toSortedEntries(lockingNaming, entries).filter((e) => !takenSet.has(e.name));
+      const free = this.#freeEntries(entries, taken);
       // Go through the free items in order; after losing a race for one (another consumer
       // locked it first) jump a few ahead so two consumers stop colliding on every item, then
       // try the ones jumped over before waiting: nothing free is left untried.
@@ -184,7 +191,7 @@ export class LockingQueue implements AsyncDisposable {
       for (let i = 0; i < free.length; i++) {
         throwIfAborted(signal);
         const name = (free[i] as { name: string }).name;
-        const item = await this.#tryLock(name, signal);
+        const item = await this.#tryLock(name);
         if (item === 'taken') {
           const jump = Math.floor(Math.random() * 4);
           for (const e of free.slice(i + 1, i + 1 + jump)) skipped.push(e.name);
@@ -195,7 +202,7 @@ export class LockingQueue implements AsyncDisposable {
       }
       for (const name of skipped) {
         throwIfAborted(signal);
-        const item = await this.#tryLock(name, signal);
+        const item = await this.#tryLock(name);
         if (item && item !== 'taken') return item;
       }
       await abortable(Promise.race([this.#entriesWatch.changed, this.#takenWatch.changed]), signal);
@@ -259,43 +266,90 @@ export class LockingQueue implements AsyncDisposable {
     }
   }
 
-  /** Locks `name` if it is still there and free; `'taken'` if another consumer holds it, else `null`. */
-  async #tryLock(name: string, signal: AbortSignal): Promise<LockedItem | 'taken' | null> {
+  /**
+   * The free items of a listing, in take order. The last listing's sorted entries are reused:
+   * names that are still listed keep their order, and only names new since then are parsed and
+   * sorted, then merged in (a deep queue is listed on every take; this keeps that O(n)).
+   */
+  #freeEntries(entries: readonly string[], taken: readonly string[]): QueueEntry[] {
+    const listed = new Set(entries);
+    const kept = this.#sorted.filter((e) => listed.has(e.name));
+    const known = new Set(this.#sorted.map((e) => e.name));
+    const fresh: QueueEntry[] = [];
+    for (const name of entries) {
+      if (known.has(name)) continue;
+      const entry = lockingNaming.parse(name);
+      if (entry) fresh.push(entry);
+    }
+    const sorted = fresh.length === 0 ? kept : mergeSorted(kept, sortEntries(fresh));
+    this.#sorted = sorted;
+    if (taken.length === 0) return sorted;
+    const takenSet = new Set(taken);
+    return sorted.filter((e) => !takenSet.has(e.name));
+  }
+
+  /**
+   * Locks `name` if it is still there and free; `'taken'` if another consumer holds it, else
+   * `null`. One round trip: the lock transaction (a check that the entry exists plus the
+   * ephemeral lock) and the entry's read are sent back to back. The server answers a session's
+   * requests in order, so the read sees the entry as it is once our lock is in place (entries
+   * are never rewritten, and only a lock holder deletes one); it is used only when the lock is
+   * ours.
+   */
+  async #tryLock(name: string): Promise<LockedItem | 'taken' | null> {
     const entryPath = `${this.#entriesPath}/${name}`;
     const lockPath = `${this.#takenPath}/${name}`;
-    let read: { data: Buffer; version: number };
-    try {
-      const { data, stat } = await retryTransient(() => this.#client.getData(entryPath, { signal }), signal);
-      read = { data, version: stat.version };
-    } catch (err) {
-      if (err instanceof NoNodeError) return null;
-      throw err;
-    }
     const sessionId = this.#client.sessionId;
+    // No signal: abandoning the transaction in flight could leave a lock we do not know of.
+    const locking = this.#client
+      .multi()
+      .check(entryPath, -1)
+      .create(lockPath, this.#consumerId, { mode: 'ephemeral' })
+      .commit();
+    const reading = this.#client.getData(entryPath);
+    reading.catch(() => {}); // only looked at when the lock is ours
     try {
-      // No signal: abandoning the transaction in flight could leave a lock we do not know of.
-      await this.#client
-        .multi()
-        .check(entryPath, read.version)
-        .create(lockPath, this.#consumerId, { mode: 'ephemeral' })
-        .commit();
+      await locking;
     } catch (err) {
       if (err instanceof NodeExistsError) return 'taken';
-      if (err instanceof NoNodeError || err instanceof BadVersionError) return null;
+      if (err instanceof NoNodeError) return null;
       if (!isOutcomeUnknown(err)) throw err;
-      return this.#readBackLock(name, read.data, entryPath, lockPath);
+      return this.#readBackLock(name, entryPath, lockPath);
     }
-    if (this.#client.sessionId !== sessionId) return this.#readBackLock(name, read.data, entryPath, lockPath);
-    return new LockedItem(this.#client, name, read.data, { entryPath, lockPath }, sessionId);
+    if (this.#client.sessionId !== sessionId) return this.#readBackLock(name, entryPath, lockPath);
+    let data: Buffer;
+    try {
+      data = (await reading).data;
+    } catch {
+      // The read behind our transaction failed (e.g. connection loss after the lock's reply):
+      // read again, holding the lock.
+      const again = await this.#readLocked(entryPath, lockPath, sessionId);
+      if (!again) return null;
+      data = again;
+    }
+    return new LockedItem(this.#client, name, data, { entryPath, lockPath }, sessionId);
+  }
+
+  /**
+   * Reads a locked entry's data; when the entry is gone (removed by hand) or cannot be read,
+   * releases the lock (background) and resolves `null`.
+   */
+  async #readLocked(entryPath: string, lockPath: string, owner: bigint): Promise<Buffer | null> {
+    try {
+      const { data } = await retryTransient(
+        () => this.#client.getData(entryPath),
+        AbortSignal.timeout(this.#client.sessionTimeoutMs),
+      );
+      return data;
+    } catch {
+      void guaranteedDelete(this.#client, lockPath, { ephemeralOwner: owner });
+      return null;
+    }
   }
 
   /** After an ambiguous lock transaction: ours only if the lock lives in our current session. */
-  async #readBackLock(
-    name: string,
-    data: Buffer,
-    entryPath: string,
-    lockPath: string,
-  ): Promise<LockedItem | null> {
+  async #readBackLock(name: string, entryPath: string, lockPath: string): Promise<LockedItem | null> {
+    let lock: { owner: Buffer; session: bigint };
     try {
       // sync first: our transaction's zxid never reached us, the server may not have seen it yet.
       await retryTransient(
@@ -306,12 +360,7 @@ export class LockingQueue implements AsyncDisposable {
         () => this.#client.getData(lockPath),
         AbortSignal.timeout(this.#client.sessionTimeoutMs),
       );
-      if (owner.toString() !== this.#consumerId) return null;
-      if (stat.ephemeralOwner === this.#client.sessionId) {
-        return new LockedItem(this.#client, name, data, { entryPath, lockPath }, stat.ephemeralOwner);
-      }
-      void guaranteedDelete(this.#client, lockPath, { ephemeralOwner: stat.ephemeralOwner });
-      return null;
+      lock = { owner, session: stat.ephemeralOwner };
     } catch (err) {
       if (err instanceof NoNodeError) return null;
       // Could not read it back: a lock of ours may exist that nobody will complete; it goes
@@ -319,6 +368,13 @@ export class LockingQueue implements AsyncDisposable {
       void this.#releaseIfOurs(lockPath);
       return null;
     }
+    if (lock.owner.toString() !== this.#consumerId) return null;
+    if (lock.session !== this.#client.sessionId) {
+      void guaranteedDelete(this.#client, lockPath, { ephemeralOwner: lock.session });
+      return null;
+    }
+    const data = await this.#readLocked(entryPath, lockPath, lock.session);
+    return data ? new LockedItem(this.#client, name, data, { entryPath, lockPath }, lock.session) : null;
   }
 
   async #releaseIfOurs(lockPath: string): Promise<void> {
@@ -336,4 +392,25 @@ export class LockingQueue implements AsyncDisposable {
       // gone, or the client closed: nothing of ours is left
     }
   }
+}
+
+/** Merges two lists sorted by `sortKey` into one. */
+function mergeSorted(a: readonly QueueEntry[], b: readonly QueueEntry[]): QueueEntry[] {
+  const out: QueueEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as QueueEntry;
+    const y = b[j] as QueueEntry;
+    if (y.sortKey < x.sortKey) {
+      out.push(y);
+      j++;
+    } else {
+      out.push(x);
+      i++;
+    }
+  }
+  while (i < a.length) out.push(a[i++] as QueueEntry);
+  while (j < b.length) out.push(b[j++] as QueueEntry);
+  return out;
 }
