@@ -139,11 +139,13 @@ export class ConnectionAttempts {
   }
 
   /**
-   * Calls `onSessionDeadline` after `timeoutMs` unless cleared first (Curator's simulated
-   * expiry: no server reached within the session timeout); no-op while one is pending.
+   * The session may still be re-attached, but only within its timeout: calls `onSessionDeadline`
+   * after `session.negotiatedTimeoutMs` unless cleared first (Curator's simulated expiry). No-op
+   * without a session or while a deadline is pending.
    */
-  startSessionDeadline(timeoutMs: number): void {
-    if (this.#deadline !== undefined) return;
+  startSessionDeadline(session: CurrentSession): void {
+    if (this.#deadline !== undefined || session.id === 0n) return;
+    const timeoutMs = session.negotiatedTimeoutMs;
     this.#deadline = setTimeout(() => {
       this.#deadline = undefined;
       this.#onSessionDeadline(timeoutMs);

@@ -8,8 +8,9 @@
  *   covers TCP, TLS and the handshake. Backoff follows the retry policy once every host has
  *   failed, and is not reset until a connection has stayed up for a while
  *   (`connection-attempts.ts`; timings in `current-session.ts`).
- * - On every handshake, before any user request: auth packets, then SetWatches(2) batches, then
- *   the requests that waited for the connection (`session-priming.ts`).
+ * - On every handshake, before any user request: the SASL exchange (if configured), auth
+ *   packets, SetWatches(2) batches, then the requests that waited for the connection
+ *   (`session-priming.ts`).
  * - A dropped connection fails every request in flight with ConnectionLossError and moves to
  *   `suspended`; the same session is re-attached on another server. `lost` comes when a server
  *   reports the session expired, or when no server was reached within the session timeout
@@ -37,7 +38,6 @@ import { ConnectionWaiters } from './connection-waiters.js';
 import { CurrentSession, hex } from './current-session.js';
 import type { EngineOptions, RemoveWatchesOptions, RequestOptions } from './engine-options.js';
 import {
-  AuthFailedError,
   ClientClosedError,
   ConnectionLossError,
   InvalidArgumentError,
@@ -49,8 +49,7 @@ import type { Packet } from './packet.js';
 import { PendingRequests, pathOf } from './pending-requests.js';
 import { removeWatches, type WatchRemovalContext } from './remove-watches.js';
 import { ReplyHandler } from './reply-handler.js';
-import { authenticateSasl } from './sasl-authentication.js';
-import { type PrimingContext, primeConnection } from './session-priming.js';
+import { authenticateConnection, type PrimingContext, primeConnection } from './session-priming.js';
 import { SessionLoss } from './session-loss.js';
 import { isConnectedState, SessionStateHolder } from './session-state.js';
 import type { SessionState } from './types.js';
@@ -119,7 +118,7 @@ export class SessionEngine {
     this.#watches = watches;
     this.#requests = requests;
     this.#watchRemoval = { watches, request: (req, o) => this.request(req, o), logger };
-    this.#priming = { requests, watches, auth, logger, onAuthFailed: (err) => this.#fatal(err) };
+    this.#priming = { opts, requests, watches, auth, logger, onAuthFailed: (err) => this.#fatal(err) };
     this.#loss = new SessionLoss(
       { opts, session: this.#session, requests, watches, attempts, waiters: this.#waiters, logger },
       {
@@ -284,24 +283,8 @@ export class SessionEngine {
       readOnly: res.readOnly,
       sameSession: prevSession === res.sessionId,
     });
-    const sasl = this.#opts.sasl;
-    if (sasl === undefined) {
-      this.#ready(conn, res.readOnly);
-      return;
-    }
-    // SASL first, on this connection: requests wait in the queue (the state is not connected yet).
-    authenticateSasl(conn, sasl, this.#requests).then(
-      () => {
-        if (this.#closed || conn !== this.#conn || conn.phase !== 'open') return;
-        this.#logger.info('SASL authenticated', { mechanism: sasl.name, principal: sasl.principal });
-        this.#ready(conn, res.readOnly);
-      },
-      (err: unknown) => {
-        if (this.#closed || conn !== this.#conn) return;
-        if (err instanceof AuthFailedError) this.#fatal(err);
-        // else: the connection failed meanwhile; its close handler reconnects
-      },
-    );
+    const isCurrent = (): boolean => !this.#closed && conn === this.#conn;
+    authenticateConnection(conn, this.#priming, isCurrent, () => this.#ready(conn, res.readOnly));
   }
 
   /** The connection is usable: auth replay, setWatches, queued requests, then the new state. */
@@ -330,7 +313,7 @@ export class SessionEngine {
     this.#logger.warn('connection lost', { host, sessionId, reason: reason.message });
     this.#requests.failQueued(lossError);
     this.#attempts.stopProbing();
-    this.#startSessionDeadline();
+    this.#attempts.startSessionDeadline(this.#session);
     const stable = performance.now() - conn.openedAt >= this.#session.stableAfterMs();
     if (this.state !== 'lost') this.#setState('suspended');
     if (stable) {
@@ -351,13 +334,6 @@ export class SessionEngine {
     }
   }
 
-  // ---------------------------------------------------------------- read-only mode and the session deadline
-
-  /** The session may still be re-attached, but only until its timeout passes without a server. */
-  #startSessionDeadline(): void {
-    if (this.#session.id !== 0n) this.#attempts.startSessionDeadline(this.#session.negotiatedTimeoutMs);
-  }
-
   /** The read-only probe found a read/write server: leave the read-only one for it. */
   #moveToReadWrite(host: HostPort): void {
     if (this.#closed || this.state !== 'read-only') return;
@@ -367,7 +343,7 @@ export class SessionEngine {
       this.#dropConnection(connectionLoss);
       this.#requests.failQueued(connectionLoss);
       this.#setState('suspended');
-      this.#startSessionDeadline();
+      this.#attempts.startSessionDeadline(this.#session);
     }
     this.#scheduleConnect(0);
   }
