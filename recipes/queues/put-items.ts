@@ -339,6 +339,11 @@ export class ItemWriter {
         if (!sameSession && !(unknown.cause instanceof SessionExpiredError)) break;
         unknown = undefined;
       }
+      // Between sessions (lost, a new one not yet open) a write would go out in a session we
+      // cannot name: wait for it, so a lost reply can be read back in the session that sent it.
+      if (client.sessionId === 0n) {
+        await client.waitForConnection({ timeoutMs: client.sessionTimeoutMs }).catch(() => {});
+      }
       const sessionId = client.sessionId;
       const deletes = attempt === 1 ? this.#takeReceipts(sessionId) : [];
       const tx = client.multi();
