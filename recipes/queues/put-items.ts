@@ -181,6 +181,11 @@ function trailingSequence(name: string): number | undefined {
   return Number.parseInt(digits, 10) | 0;
 }
 
+/** An item of a protected put: its name carries `uuid` (`<prefix>_c_<uuid>-<sequence>`). */
+export interface ProtectedItem extends NewQueueItem {
+  readonly uuid: string;
+}
+
 /** What a protected put finds of itself when it reads the parent back. */
 export interface RecoveredPut {
   /** The items' names, in put order. */
@@ -190,47 +195,58 @@ export interface RecoveredPut {
 }
 
 /**
- * Works out, from a listing of the parent, whether the protected put `uuid` of `chunk` was
- * applied, and its items' names: from the receipt (the items' sequences are the n numbers
- * before the receipt's), else from the items still there (their sequences are consecutive, in
- * put order). `undefined` when neither the receipt nor any item is listed.
+ * Works out, from a listing of the parent, whether the protected transaction of `chunk` (whose
+ * receipt is `receipt-<receiptId>-<sequence>`) was applied, and its items' names: from the
+ * receipt (the items' sequences are the n numbers before the receipt's), else from the items
+ * still there (their sequences are consecutive, in put order). `undefined` when neither the
+ * receipt nor any item is listed.
  */
 export function recoverPut(
-  chunk: readonly NewQueueItem[],
-  uuid: string,
+  chunk: readonly ProtectedItem[],
+  receiptId: string,
   children: readonly string[],
 ): RecoveredPut | undefined {
   const n = chunk.length;
-  const receiptPrefix = `${RECEIPT_PREFIX}${uuid}-`;
+  const receiptPrefix = `${RECEIPT_PREFIX}${receiptId}-`;
   const receipt = children.find((c) => c.startsWith(receiptPrefix));
-  const nameAt = (start: number, i: number): string =>
-    `${protectedItemPrefix((chunk[i] as NewQueueItem).prefix, uuid)}${formatZkSequence(start + i)}`;
-  const build = (start: number): string[] => chunk.map((_, i) => nameAt(start, i));
+  const build = (start: number): string[] =>
+    chunk.map((item, i) => `${protectedItemPrefix(item.prefix, item.uuid)}${formatZkSequence(start + i)}`);
   if (receipt !== undefined) {
     const sequence = trailingSequence(receipt);
     if (sequence !== undefined) return { names: build((sequence - n) | 0), receipt };
   }
-  const marker = `${PUT_MARKER}${uuid}-`;
-  const found: { name: string; sequence: number }[] = [];
+  const uuids = new Set(chunk.map((item) => item.uuid));
+  const found: { name: string; prefix: string; uuid: string; sequence: number }[] = [];
   for (const child of children) {
-    if (!child.includes(marker)) continue;
+    const at = child.indexOf(PUT_MARKER);
+    if (at < 0) continue;
+    const from = at + PUT_MARKER.length;
+    const uuid = child.slice(from, from + 36);
+    if (!uuids.has(uuid) || child.charAt(from + 36) !== '-') continue;
     const sequence = trailingSequence(child);
-    if (sequence !== undefined) found.push({ name: child, sequence });
+    if (sequence !== undefined) found.push({ name: child, prefix: child.slice(0, at), uuid, sequence });
   }
-  if (found.length === 0) return receipt === undefined ? undefined : { names: [], receipt };
+  const first = found[0];
+  if (first === undefined) return receipt === undefined ? undefined : { names: [], receipt };
   // Which first sequence explains every item found? (All of them when none was taken yet.)
-  // When several do (items of equal prefix, some already taken), assume the earliest ones went.
+  // When several do (items alike, some already taken), assume the earliest ones went.
+  const matches = (f: (typeof found)[number], i: number): boolean => {
+    const item = chunk[i] as ProtectedItem;
+    return item.prefix === f.prefix && item.uuid === f.uuid;
+  };
   const fits = (start: number): boolean =>
     found.every((f) => {
       const i = (f.sequence - start) | 0;
-      return i >= 0 && i < n && nameAt(start, i) === f.name;
+      return i >= 0 && i < n && matches(f, i);
     });
-  const candidates = new Set<number>();
-  for (const f of found) for (let i = 0; i < n; i++) candidates.add((f.sequence - i) | 0);
-  const starts = [...candidates].filter(fits).sort((a, b) => a - b);
-  const start = starts[0];
-  if (start === undefined) return { names: found.map((f) => f.name), receipt };
-  return { names: build(start), receipt };
+  let best: number | undefined;
+  for (let i = 0; i < n; i++) {
+    if (!matches(first, i)) continue;
+    const start = (first.sequence - i) | 0;
+    if ((best === undefined || start < best) && fits(start)) best = start;
+  }
+  if (best === undefined) return { names: found.map((f) => f.name), receipt };
+  return { names: build(best), receipt };
 }
 
 /** Options of an {@link ItemWriter}. */
@@ -246,6 +262,13 @@ interface Receipt {
   readonly sessionId: bigint;
 }
 
+/** A single put waiting to be written with the others issued meanwhile. */
+interface QueuedPut {
+  readonly item: ProtectedItem;
+  readonly resolve: (name: string) => void;
+  readonly reject: (err: unknown) => void;
+}
+
 /** An unknown outcome: the error, and the session that sent the write. */
 interface Unknown {
   readonly cause: unknown;
@@ -255,40 +278,60 @@ interface Unknown {
 /**
  * The producer side of one queue parent: single puts and batched puts, protected (exactly once
  * across a lost reply) or plain. Keeps the receipts of confirmed puts until they are deleted.
+ *
+ * Protected single puts are coalesced: one transaction is in flight at a time, and the puts
+ * issued meanwhile go out together in the next one (each item with its own uuid, in call order,
+ * each put resolving to its own name). A lone producer pays no extra latency; a producer with
+ * many puts in flight writes them in a few transactions instead of one each, which more than
+ * pays for the receipts.
  */
 export class ItemWriter {
   readonly #client: ZooKeeperClient;
   readonly #path: string;
   readonly #options: ItemWriterOptions;
+  readonly #allowance: ChunkAllowance;
   #receipts: Receipt[] = [];
   #flushTimer: NodeJS.Timeout | undefined;
+  #queued: QueuedPut[] = [];
+  #draining = false;
 
   constructor(client: ZooKeeperClient, path: string, options: ItemWriterOptions) {
     this.#client = client;
     this.#path = path;
     this.#options = options;
+    this.#allowance = {
+      perItemBytes: PROTECTION_BYTES,
+      reserveBytes: CREATE_OVERHEAD_BYTES + Buffer.byteLength(path) + RECEIPT_PREFIX.length + 48,
+    };
   }
 
   /** Creates one item; resolves to its name. */
   async put(item: NewQueueItem): Promise<string> {
     if (!this.#options.protectedPuts) return putItem(this.#client, this.#path, item);
-    const [name] = await this.#putProtected([item]);
-    return name as string;
+    const queued = { ...item, uuid: randomUUID() };
+    // Refuse a bad item here, alone, rather than failing the transaction it would share.
+    chunkItems(this.#path, [queued], this.#options.maxBatchBytes, this.#allowance);
+    this.#client.multi().create(this.#itemPath(queued), queued.data, { mode: 'persistent-sequential' });
+    return new Promise<string>((resolve, reject) => {
+      this.#queued.push({ item: queued, resolve, reject });
+      if (!this.#draining) {
+        this.#draining = true;
+        queueMicrotask(() => void this.#drain()); // puts issued in this same turn go together
+      }
+    });
   }
 
   /** Creates items in as few atomic multis as fit; names in input order. */
   async putMany(items: readonly NewQueueItem[]): Promise<string[]> {
     const { protectedPuts, maxBatchBytes } = this.#options;
     if (!protectedPuts) return putItems(this.#client, this.#path, items, maxBatchBytes);
-    const pathBytes = Buffer.byteLength(this.#path);
-    const chunks = chunkItems(this.#path, items, maxBatchBytes, {
-      perItemBytes: PROTECTION_BYTES,
-      reserveBytes: CREATE_OVERHEAD_BYTES + pathBytes + RECEIPT_PREFIX.length + 48,
-    });
+    const chunks = chunkItems(this.#path, items, maxBatchBytes, this.#allowance);
     const created: string[] = [];
     for (const chunk of chunks) {
+      // One uuid per multi: the multi is atomic, its items stand or fall together.
+      const uuid = randomUUID();
       try {
-        created.push(...(await this.#putProtected(chunk)));
+        created.push(...(await this.#putProtected(chunk.map((item) => ({ ...item, uuid })))));
       } catch (err) {
         if (created.length === 0) throw err;
         throw new PutManyError(created, { cause: err });
@@ -306,9 +349,46 @@ export class ItemWriter {
     for (const receipt of receipts) this.#deleteReceipt(receipt);
   }
 
-  async #putProtected(chunk: readonly NewQueueItem[]): Promise<string[]> {
+  /** Writes the queued single puts, a transaction at a time, each with what queued meanwhile. */
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queued.length > 0) {
+        const fits = chunkItems(
+          this.#path,
+          this.#queued.map((q) => q.item),
+          this.#options.maxBatchBytes,
+          this.#allowance,
+        )[0];
+        const batch = this.#queued.splice(0, Math.max(1, fits?.length ?? 1));
+        try {
+          const names = await this.#putProtected(batch.map((q) => q.item));
+          for (const [i, q] of batch.entries()) q.resolve(names[i] as string);
+        } catch (err) {
+          for (const q of batch) {
+            q.reject(
+              err instanceof PutOutcomeUnknownError
+                ? new PutOutcomeUnknownError(q.item.uuid, [q.item.data], { cause: err.cause })
+                : err,
+            );
+          }
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #itemPath(item: ProtectedItem): string {
+    return `${this.#path}/${protectedItemPrefix(item.prefix, item.uuid)}`;
+  }
+
+  /**
+   * Writes `chunk` (items and receipt) in one transaction, exactly once across lost replies;
+   * resolves to the items' names in order. The receipt is named after the first item's uuid.
+   */
+  async #putProtected(chunk: readonly ProtectedItem[]): Promise<string[]> {
     const client = this.#client;
-    const uuid = randomUUID();
+    const uuid = (chunk[0] as ProtectedItem).uuid;
     const n = chunk.length;
     let unknown: Unknown | undefined;
     let lastError: unknown;
@@ -347,11 +427,7 @@ export class ItemWriter {
       const sessionId = client.sessionId;
       const deletes = attempt === 1 ? this.#takeReceipts(sessionId) : [];
       const tx = client.multi();
-      for (const item of chunk) {
-        tx.create(`${this.#path}/${protectedItemPrefix(item.prefix, uuid)}`, item.data, {
-          mode: 'persistent-sequential',
-        });
-      }
+      for (const item of chunk) tx.create(this.#itemPath(item), item.data, { mode: 'persistent-sequential' });
       // The receipt comes right after the items: its sequence is the last item's plus one.
       tx.create(`${this.#path}/${RECEIPT_PREFIX}${uuid}-`, undefined, { mode: 'ephemeral-sequential' });
       for (const receipt of deletes) tx.delete(receipt.path);

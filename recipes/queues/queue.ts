@@ -22,7 +22,8 @@ import { FIFO_PREFIX, fifoNaming } from './queue-naming.js';
  * items comfortably (a listing must fit in one 1 MiB reply).
  *
  * **Delivery when a reply is lost.** Puts are exactly once: each put (one item, or one
- * `putMany` chunk) carries a fresh uuid in its items' names and writes an ephemeral receipt
+ * `putMany` chunk) carries a fresh uuid in its items' names (puts issued while another is in
+ * flight are written together in the next transaction) and writes an ephemeral receipt
  * `<path>/receipt-<uuid>-<sequence>` in the same transaction (consumers ignore it; the
  * producer's next put deletes it, or the producer does soon after). When a put's reply is lost,
  * the producer reads the queue back: an item or the receipt with its uuid means the put went

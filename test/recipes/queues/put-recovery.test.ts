@@ -209,6 +209,45 @@ describe('protected puts: lost replies', () => {
     expect(await drain(consumer)).toEqual(items);
   });
 
+  it('concurrent puts share transactions (a uuid each, call order kept); a lost reply is recovered for all', async () => {
+    const client = await newClient();
+    await client.mkdirp('/q');
+    const other = await newClient({ connectString: `${zkConnectString()}${client.chroot}` });
+    await using consumer = new Queue(other, '/q');
+    // the second transaction (the puts issued while the first was in flight) loses its reply
+    // after a consumer took one of its items
+    const producer = faulty(client, [
+      undefined,
+      {
+        kind: 'reply-lost',
+        after: async () => {
+          await consumer.take({ timeoutMs: 5_000 }); // 'first', written by the first transaction
+          await consumer.take({ timeoutMs: 5_000 }); // '0'
+        },
+      },
+    ]);
+    const queue = new Queue(producer, '/q');
+    const first = queue.put('first');
+    await Promise.resolve(); // the first transaction is on its way
+    const rest = Array.from({ length: 20 }, (_, i) => queue.put(String(i)));
+    const names = [await first, ...(await Promise.all(rest))];
+    expect(producer.commits).toBe(2);
+    expect(new Set(names.map((n) => n.slice(6, 42))).size).toBe(21); // every put its own uuid
+    const seqs = names.map((n) => Number(n.slice(-10)));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(await drain(consumer)).toEqual(Array.from({ length: 19 }, (_, i) => String(i + 1)));
+  });
+
+  it('a put too large for a transaction fails alone, the puts issued with it go through', async () => {
+    const client = await newClient();
+    const queue = new Queue(client, '/q', { maxBatchBytes: 4_096 });
+    const puts = [queue.put('a'), queue.put(Buffer.alloc(8_000)), queue.put('b')];
+    const settled = await Promise.allSettled(puts);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    await using consumer = new Queue(client, '/q');
+    expect(await drain(consumer)).toEqual(['a', 'b']);
+  });
+
   it('protectedPuts: false surfaces the lost reply (a retry would duplicate)', async () => {
     const client = await newClient();
     await client.mkdirp('/q'); // the first transaction is the put itself

@@ -162,9 +162,9 @@ describe('queue naming (pure)', () => {
 
   it('recoverPut: the receipt gives every name, even of items already taken', () => {
     const chunk = [
-      { prefix: priorityPrefix(3), data: new Uint8Array() },
-      { prefix: priorityPrefix(-1), data: new Uint8Array() },
-      { prefix: priorityPrefix(3), data: new Uint8Array() },
+      { prefix: priorityPrefix(3), data: new Uint8Array(), uuid: U1 },
+      { prefix: priorityPrefix(-1), data: new Uint8Array(), uuid: U1 },
+      { prefix: priorityPrefix(3), data: new Uint8Array(), uuid: U1 },
     ];
     const names = [10, 11, 12].map((n, i) => `${protectedItemPrefix(chunk[i]!.prefix, U1)}${seq(n)}`);
     const receipt = `${RECEIPT_PREFIX}${U1}-${seq(13)}`;
@@ -183,10 +183,31 @@ describe('queue naming (pure)', () => {
     expect(recoverPut(chunk, U2, [receipt])).toBeUndefined();
   });
 
+  it('recoverPut: coalesced single puts (a uuid each) are told apart by their uuids', () => {
+    const U3 = '00000000-0000-4000-8000-000000000003';
+    const chunk = [U1, U2, U3].map((uuid) => ({ prefix: 'qn-', data: new Uint8Array(), uuid }));
+    const names = chunk.map((it, i) => `${protectedItemPrefix('qn-', it.uuid)}${seq(40 + i)}`);
+    // the receipt carries the first put's uuid
+    expect(recoverPut(chunk, U1, [`${RECEIPT_PREFIX}${U1}-${seq(43)}`])?.names).toEqual(names);
+    // no receipt, only the last item left: its uuid alone pins the start
+    expect(recoverPut(chunk, U1, [names[2]!, `qn-${seq(7)}`])?.names).toEqual(names);
+    const stranger = `${protectedItemPrefix('qn-', 'ffffffff-0000-4000-8000-000000000000')}${seq(41)}`;
+    expect(recoverPut(chunk, U1, [stranger])).toBeUndefined();
+  });
+
+  it('recoverPut: a 2000-item chunk with every item listed resolves fast', () => {
+    const chunk = Array.from({ length: 2000 }, () => ({ prefix: 'qn-', data: new Uint8Array(), uuid: U1 }));
+    const names = chunk.map((it, i) => `${protectedItemPrefix('qn-', it.uuid)}${seq(1000 + i)}`);
+    const shuffled = [...names].sort(() => Math.random() - 0.5);
+    const started = performance.now();
+    expect(recoverPut(chunk, U1, shuffled)?.names).toEqual(names);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it('recoverPut: names across a wrapped counter', () => {
     const chunk = [
-      { prefix: 'qn-', data: new Uint8Array() },
-      { prefix: 'qn-', data: new Uint8Array() },
+      { prefix: 'qn-', data: new Uint8Array(), uuid: U1 },
+      { prefix: 'qn-', data: new Uint8Array(), uuid: U1 },
     ];
     const receipt = `${RECEIPT_PREFIX}${U1}--2147483647`;
     expect(recoverPut(chunk, U1, [receipt])?.names).toEqual([
