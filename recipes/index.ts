@@ -48,6 +48,7 @@ export {
 } from './barriers/index.js';
 export {
   AtMostOnceQueue,
+  CompleteOutcomeUnknownError,
   type DelayedItem,
   DelayQueue,
   type DelaySpec,

@@ -106,3 +106,30 @@ export class ItemLockLostError extends RecipeError {
     super(`lock on queue item ${itemName} was lost with its session`, options);
   }
 }
+
+/**
+ * `complete()` was on its way when the lock's session was lost, its reply never came, and the
+ * item is no longer in the queue: either our transaction removed it just before the session
+ * ended, or (our transaction having failed with the session) another consumer took and
+ * completed it since. ZooKeeper cannot tell which after the session is gone. A subclass of
+ * {@link ItemLockLostError}, so code that treats every lost lock as "someone else redoes it"
+ * keeps working; code that needs exactness (the work was done, but was it committed?) can tell
+ * this case apart. When the item is still in the queue, `complete()` throws a plain
+ * {@link ItemLockLostError} instead: it was definitely not completed.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await item.complete();
+ * } catch (err) {
+ *   if (err instanceof CompleteOutcomeUnknownError) reconcile(err.itemName); // done once, by us or another
+ *   else if (err instanceof ItemLockLostError) rollback(err.itemName);       // another consumer redoes it
+ * }
+ * ```
+ */
+export class CompleteOutcomeUnknownError extends ItemLockLostError {
+  constructor(itemName: string, options?: ErrorOptions) {
+    super(itemName, options);
+    this.message = `completing queue item ${itemName}: the reply was lost with the session and the item is gone; removed by us or completed by another consumer`;
+  }
+}

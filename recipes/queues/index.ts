@@ -3,6 +3,7 @@
 export { AtMostOnceQueue, type QueueOptions } from './at-most-once-queue.js';
 export { DelayQueue, type DelayedItem, type DelaySpec } from './delay-queue.js';
 export {
+  CompleteOutcomeUnknownError,
   ItemLockLostError,
   PutManyError,
   PutOutcomeUnknownError,

@@ -4,7 +4,7 @@ import { NoNodeError, type ZooKeeperClient } from '../../src/index.js';
 import { guaranteedDelete } from '../internal/guaranteed-delete.js';
 import { SessionGuard } from '../internal/session-guard.js';
 import { isOutcomeUnknown } from './ambiguous-error.js';
-import { ItemLockLostError } from './errors.js';
+import { CompleteOutcomeUnknownError, ItemLockLostError } from './errors.js';
 
 /** Paths of one locked item. */
 export interface LockedItemPaths {
@@ -69,8 +69,10 @@ export class LockedItem implements AsyncDisposable {
 
   /**
    * Removes the item and its lock in one transaction. Rejects with {@link ItemLockLostError}
-   * when the lock's session is gone (the item is back in the queue). Idempotent once it
-   * succeeded.
+   * when the lock's session is gone (the item is back in the queue), or with its subclass
+   * {@link CompleteOutcomeUnknownError} when an attempt's reply was lost with the session and
+   * the item has left the queue (completed by this transaction or by another consumer since).
+   * Idempotent once it succeeded.
    *
    * @example
    * ```ts
@@ -84,6 +86,9 @@ export class LockedItem implements AsyncDisposable {
     for (let attempt = 0; ; attempt++) {
       if (this.lost.aborted || this.#client.sessionId !== this.#sessionId) {
         this.#finish('given-back');
+        if (uncertain && !(await this.#stillQueued())) {
+          throw new CompleteOutcomeUnknownError(this.name, { cause: this.lost.reason });
+        }
         throw new ItemLockLostError(this.name, { cause: this.lost.reason });
       }
       try {
@@ -117,6 +122,20 @@ export class LockedItem implements AsyncDisposable {
           // read back failed as well: loop, the session check decides
         }
       }
+    }
+  }
+
+  /**
+   * After a lost reply and a lost session: is the entry still there? (true: our transaction was
+   * not applied, it deletes the entry atomically). Unknown (client closed, no answer) counts as
+   * not queued, i.e. outcome unknown.
+   */
+  async #stillQueued(): Promise<boolean> {
+    try {
+      await this.#client.sync(this.#paths.entryPath, { timeoutMs: 10_000 });
+      return (await this.#client.exists(this.#paths.entryPath, { timeoutMs: 10_000 })) !== null;
+    } catch {
+      return false;
     }
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SessionLostError } from '../../recipes/internal/errors.js';
 import {
+  CompleteOutcomeUnknownError,
   ItemLockLostError,
   LockingQueue,
   Queue,
@@ -25,6 +26,9 @@ describe('queues under faults', () => {
     await new LockingQueue(producer, path).putMany(Array.from({ length: ITEMS }, (_, i) => String(i)));
     const completed: string[] = [];
     const lockLost: string[] = [];
+    // complete() in flight when the victim's session expired, reply lost, item gone: done by the
+    // victim or by the survivor since; which one, ZooKeeper cannot say after the expiry
+    const unknown: string[] = [];
     const victimClient = await client(ensemble.connectString);
     const consume = async (queue: LockingQueue, stop: () => boolean): Promise<void> => {
       while (!stop()) {
@@ -36,8 +40,9 @@ describe('queues under faults', () => {
         try {
           await item.complete();
           completed.push(item.data.toString());
-        } catch {
-          lockLost.push(item.data.toString()); // the victim's item went back to the queue
+        } catch (err) {
+          if (err instanceof CompleteOutcomeUnknownError) unknown.push(item.data.toString());
+          else lockLost.push(item.data.toString()); // the victim's item went back to the queue
         }
       }
     };
@@ -49,8 +54,11 @@ describe('queues under faults', () => {
     await expireSession(victimClient, { connectString: ensemble.connectString });
     victimDead = true;
     await Promise.all([victim, survivor]);
-    expect(completed).toHaveLength(ITEMS);
-    expect(new Set(completed).size).toBe(ITEMS);
+    // never completed twice; every item completed, counting the undecidable ones (at most the
+    // victim's last in-flight complete) as done once
+    expect(new Set(completed).size).toBe(completed.length);
+    expect(unknown.length).toBeLessThanOrEqual(1);
+    expect(new Set([...completed, ...unknown]).size).toBe(ITEMS);
     await producer.sync(path); // the consumers' deletes, seen from another session
     expect(await producer.getChildren(`${path}/entries`)).toEqual([]);
     expect(await producer.getChildren(`${path}/taken`)).toEqual([]);
