@@ -4,6 +4,14 @@
  *
  * @module
  */
+import {
+  delayNaming,
+  fifoNaming,
+  lockingNaming,
+  priorityNaming,
+  type QueueNaming,
+  toSortedEntries,
+} from '../../../recipes/queues/queue-naming.js';
 import { joinPath, NoNodeError, type ZooKeeperClient } from '../../index.js';
 import { type CliContext, type CommandOutput, withClient } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
@@ -16,7 +24,7 @@ export interface QueueReport {
   depth: number;
   /** Locking queue: items taken and not yet completed. */
   inFlight: number;
-  /** The item first in line (by name order). */
+  /** The item first in line (in take order: priority, due time, then sequence). */
   head: string | null;
   /** Age of the oldest item (server clock), or null when empty. */
   oldestAgeMs: number | null;
@@ -36,6 +44,15 @@ async function oldestOf(
   stats.forEach((s, i) => {
     if (s && (!best || s.ctime < best.ctime)) best = { name: sample[i]!, ctime: s.ctime };
   });
+  return best;
+}
+
+function inTakeOrder(namings: readonly QueueNaming[], names: readonly string[]): string[] {
+  let best: string[] = [];
+  for (const naming of namings) {
+    const sorted = toSortedEntries(naming, names).map((e) => e.name);
+    if (sorted.length > best.length) best = sorted;
+  }
   return best;
 }
 
@@ -59,7 +76,9 @@ export async function queueCommand(ctx: CliContext): Promise<CommandOutput> {
     }
     const locking = children.includes('entries');
     const dir = locking ? joinPath(path, 'entries') : path;
-    const items = (locking ? await client.getChildren(dir).catch(() => []) : children).sort();
+    const names = locking ? await client.getChildren(dir).catch(() => []) : children;
+    // Items only (not the producers' put receipts), in take order, whichever naming the queue uses.
+    const items = inTakeOrder(locking ? [lockingNaming] : [fifoNaming, priorityNaming, delayNaming], names);
     const taken = locking ? await client.getChildren(joinPath(path, 'taken')).catch(() => []) : [];
     const oldest = await oldestOf(client, dir, items);
     return {
