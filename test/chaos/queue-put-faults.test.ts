@@ -4,7 +4,14 @@
 // `multi` a protected put sends). The put must resolve, and the queue must hold the item once.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LockingQueue, PutOutcomeUnknownError, Queue, type QueueItem } from '../../recipes/queues/index.js';
+import {
+  CompleteOutcomeUnknownError,
+  ItemLockLostError,
+  LockingQueue,
+  PutOutcomeUnknownError,
+  Queue,
+  type QueueItem,
+} from '../../recipes/queues/index.js';
 import { fifoNaming, toSortedEntries } from '../../recipes/queues/queue-naming.js';
 import type { Transaction, ZooKeeperClient } from '../../src/index.js';
 import { expireSession } from '../../src/testing/expire-session.js';
@@ -188,5 +195,41 @@ describe('queue puts whose reply is lost', () => {
     expect(taken.data.toString()).toBe('job');
     expect(commits()).toBe(1);
     expect(await itemsLeft(observer, path)).toEqual([]);
+  }, 60_000);
+
+  it('LockingQueue.complete applied, reply lost, session expired: CompleteOutcomeUnknownError, item gone', async () => {
+    const { ensemble } = zk;
+    const { path, proxy, raw, observer, producer, commits } = await setUp(2);
+    await new LockingQueue(observer, path).put('job');
+    const item = await new LockingQueue(producer, path).take({ timeoutMs: 10_000 });
+    expect(commits()).toBe(1); // the take's lock transaction; the complete is the next one
+    const suspended = nextState(raw, 'suspended');
+    const completing = item.complete().catch((err: unknown) => err);
+    await suspended;
+    await expireSession(raw, { connectString: ensemble.connectString });
+    proxy.heal();
+    const err = await completing;
+    expect(err).toBeInstanceOf(CompleteOutcomeUnknownError);
+    expect(commits()).toBe(2);
+    expect(await new LockingQueue(observer, path).size()).toBe(0);
+  }, 60_000);
+
+  it('LockingQueue.complete that never reached the server: plain ItemLockLostError, the item is taken again', async () => {
+    const { ensemble } = zk;
+    const { path, proxy, raw, observer, producer } = await setUp(Number.POSITIVE_INFINITY); // no reply cut
+    await new LockingQueue(observer, path).put('job');
+    const item = await new LockingQueue(producer, path).take({ timeoutMs: 10_000 });
+    proxy.cut('client-to-server');
+    const suspended = nextState(raw, 'suspended');
+    const completing = item.complete().catch((err: unknown) => err);
+    await suspended;
+    await expireSession(raw, { connectString: ensemble.connectString });
+    proxy.heal();
+    const err = await completing;
+    expect(err).toBeInstanceOf(ItemLockLostError);
+    expect(err).not.toBeInstanceOf(CompleteOutcomeUnknownError);
+    const again = await new LockingQueue(observer, path).take({ timeoutMs: 10_000 });
+    expect(again.data.toString()).toBe('job');
+    await again.complete();
   }, 60_000);
 });
