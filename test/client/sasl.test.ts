@@ -14,6 +14,7 @@ import {
   type SessionState,
   type ZooKeeperClient,
 } from '../../src/index.js';
+import { main as secureClient } from '../../examples/secure-client.js';
 import { Ensemble, FaultProxy } from '../../src/testing/index.js';
 import { zkConnectString } from '../support/zk.js';
 
@@ -117,5 +118,20 @@ describe('SASL DIGEST-MD5', () => {
     expect(err).toBeInstanceOf(AuthFailedError);
     expect((err as Error).message).toMatch(/is SASL enabled/);
     expect(c.state).toBe('closed');
+  });
+
+  it('examples/secure-client runs against a SASL-enabled server', async () => {
+    const chroot = `/ex-sasl-${process.pid}-${Date.now()}`;
+    const admin = await connect(ensemble.connectString);
+    onTestFinished(() => admin.close());
+    await admin.mkdirp(chroot);
+    onTestFinished(() => admin.deleteRecursive(chroot).catch(() => {}));
+    const r = await secureClient(`${ensemble.connectString}${chroot}`, {
+      username: 'bob',
+      password: 'bobsecret',
+    });
+    expect(r.identity).toContain('sasl:bob');
+    expect(r.ownerReads).toBe('db-password=hunter2');
+    expect(r.anonymousRefused).toBe(true);
   });
 });
