@@ -118,15 +118,22 @@ function closeVia(
       else resolve(expired);
     };
     const onConnect = (): void => {
+      // closeSession goes in the same write as the ConnectRequest: the server holds further
+      // requests until the session is attached to this connection, then closes it at once. The
+      // client under test (whose connection the server drops when we attach) gets no chance to
+      // win its session back in between and act on it (e.g. lead again) right before the kill.
       socket.write(
-        encodeConnectRequest({
-          protocolVersion: 0,
-          lastZxidSeen: 0n,
-          timeOut: 30_000,
-          sessionId,
-          passwd,
-          readOnly: false,
-        }),
+        Buffer.concat([
+          encodeConnectRequest({
+            protocolVersion: 0,
+            lastZxidSeen: 0n,
+            timeOut: 30_000,
+            sessionId,
+            passwd,
+            readOnly: false,
+          }),
+          encodeRequest(1, { op: 'closeSession' }),
+        ]),
       );
     };
     const socket = tlsOptions
@@ -146,10 +153,10 @@ function closeVia(
               return;
             }
             if (res.sessionId !== sessionId) {
+              // (our pipelined closeSession then closes that fresh session: nothing leaks)
               finish(new Error(`server attached session 0x${res.sessionId.toString(16)} instead`));
               return;
             }
-            socket.write(encodeRequest(1, { op: 'closeSession' }));
             continue;
           }
           const header = decodeReplyHeader(new JuteReader(frame));
