@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CompleteOutcomeUnknownError,
   ItemLockLostError,
+  type LockedItem,
   LockingQueue,
   PutOutcomeUnknownError,
   Queue,
@@ -14,6 +15,7 @@ import {
 } from '../../recipes/queues/index.js';
 import { fifoNaming, toSortedEntries } from '../../recipes/queues/queue-naming.js';
 import type { Transaction, ZooKeeperClient } from '../../src/index.js';
+import type { FaultProxy } from '../../src/testing/index.js';
 import { expireSession } from '../../src/testing/expire-session.js';
 import { nextState, useDedicatedEnsemble, useFaultClients } from '../support/ensemble.js';
 
@@ -197,35 +199,33 @@ describe('queue puts whose reply is lost', () => {
     expect(await itemsLeft(observer, path)).toEqual([]);
   }, 60_000);
 
+  /** Starts `item.complete()`, waits for the link to fail, expires the session, heals: the outcome. */
+  async function completeAcrossExpiry(raw: ZooKeeperClient, proxy: FaultProxy, item: LockedItem) {
+    const suspended = nextState(raw, 'suspended');
+    const completing = item.complete().catch((err: unknown) => err);
+    await suspended;
+    await expireSession(raw, { connectString: zk.ensemble.connectString });
+    proxy.heal();
+    return completing;
+  }
+
   it('LockingQueue.complete applied, reply lost, session expired: CompleteOutcomeUnknownError, item gone', async () => {
-    const { ensemble } = zk;
     const { path, proxy, raw, observer, producer, commits } = await setUp(2);
     await new LockingQueue(observer, path).put('job');
     const item = await new LockingQueue(producer, path).take({ timeoutMs: 10_000 });
     expect(commits()).toBe(1); // the take's lock transaction; the complete is the next one
-    const suspended = nextState(raw, 'suspended');
-    const completing = item.complete().catch((err: unknown) => err);
-    await suspended;
-    await expireSession(raw, { connectString: ensemble.connectString });
-    proxy.heal();
-    const err = await completing;
+    const err = await completeAcrossExpiry(raw, proxy, item);
     expect(err).toBeInstanceOf(CompleteOutcomeUnknownError);
     expect(commits()).toBe(2);
     expect(await new LockingQueue(observer, path).size()).toBe(0);
   }, 60_000);
 
   it('LockingQueue.complete that never reached the server: plain ItemLockLostError, the item is taken again', async () => {
-    const { ensemble } = zk;
     const { path, proxy, raw, observer, producer } = await setUp(Number.POSITIVE_INFINITY); // no reply cut
     await new LockingQueue(observer, path).put('job');
     const item = await new LockingQueue(producer, path).take({ timeoutMs: 10_000 });
     proxy.cut('client-to-server');
-    const suspended = nextState(raw, 'suspended');
-    const completing = item.complete().catch((err: unknown) => err);
-    await suspended;
-    await expireSession(raw, { connectString: ensemble.connectString });
-    proxy.heal();
-    const err = await completing;
+    const err = await completeAcrossExpiry(raw, proxy, item);
     expect(err).toBeInstanceOf(ItemLockLostError);
     expect(err).not.toBeInstanceOf(CompleteOutcomeUnknownError);
     const again = await new LockingQueue(observer, path).take({ timeoutMs: 10_000 });
