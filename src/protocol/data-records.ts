@@ -78,8 +78,8 @@ export function readStat(r: JuteReader): Stat {
   return {
     czxid: r.readLong(),
     mzxid: r.readLong(),
-    ctime: Number(r.readLong()),
-    mtime: Number(r.readLong()),
+    ctime: r.readLongAsNumber(),
+    mtime: r.readLongAsNumber(),
     version: r.readInt(),
     cversion: r.readInt(),
     aversion: r.readInt(),

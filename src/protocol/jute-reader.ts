@@ -1,5 +1,8 @@
 import { ProtocolError } from './protocol-error.js';
 
+/** High words whose long (with any low word) is below 2^53 in magnitude. */
+const SAFE_HIGH_WORD = 2 ** 21;
+
 /**
  * Reads jute primitives (big-endian) from a buffer with bounds checks on every read.
  *
@@ -59,7 +62,21 @@ export class JuteReader {
   /** Reads a signed 64-bit `long`. */
   readLong(): bigint {
     this.need(8, 'long');
-    const v = this.buf.readBigInt64BE(this.pos);
+    const hi = this.buf.readInt32BE(this.pos);
+    const lo = this.buf.readUInt32BE(this.pos + 4);
+    this.pos += 8;
+    // zxids (epoch in the high word) fit a double exactly: one BigInt instead of four
+    if (hi >= -SAFE_HIGH_WORD && hi < SAFE_HIGH_WORD) return BigInt(hi * 2 ** 32 + lo);
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+
+  /**
+   * Reads a signed 64-bit `long` as a number, for values known to be below 2^53 in magnitude
+   * (times in epoch milliseconds); larger values lose precision as `Number(bigint)` would.
+   */
+  readLongAsNumber(): number {
+    this.need(8, 'long');
+    const v = this.buf.readInt32BE(this.pos) * 2 ** 32 + this.buf.readUInt32BE(this.pos + 4);
     this.pos += 8;
     return v;
   }

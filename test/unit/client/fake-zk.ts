@@ -35,8 +35,12 @@ export class FakeConn implements Transport {
     readonly handlers: TransportHandlers,
   ) {}
 
+  /** Calls of `write` by the client: one per batch it flushed. */
+  writeCalls = 0;
+
   write(bufs: readonly Buffer[]): void {
     if (this.closed) return;
+    this.writeCalls++;
     for (const b of bufs) {
       for (const body of this.#decoder.push(b)) {
         if (this.frames.length === 0) this.frames.push({ kind: 'connect', req: decodeConnectRequest(body) });

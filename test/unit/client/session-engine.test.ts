@@ -728,6 +728,55 @@ describe('SessionEngine auth, read-only, close', () => {
     expect(engine.stats().errors).toBe(200);
   });
 
+  it('writes a deep pipeline in batches, in order, and holds nothing back once it drains', async () => {
+    const zk = new FakeZk();
+    const { engine } = makeEngine(zk);
+    const c = await zk.conn(0);
+    c.handshake({ sessionId: 5n });
+    await engine.waitForConnection();
+    const getData = (i: number) => engine.request({ op: 'getData', path: `/n${i}`, watch: false });
+    const answer = (from: number, to: number) => {
+      for (const { xid, req } of c.requests.slice(from, to)) {
+        c.reply(xid, { op: 'getData', data: Buffer.from(req.op === 'getData' ? req.path : ''), stat: STAT });
+      }
+    };
+    const first = Array.from({ length: 100 }, (_, i) => getData(i));
+    await c.waitFrames(101);
+    const late = getData(100);
+    await new Promise(setImmediate); // a flush would have run by now (it is a nextTick)
+    expect(c.requests).toHaveLength(100); // held: 100 unanswered, 1 queued
+    answer(0, 30);
+    await new Promise(setImmediate);
+    expect(c.requests).toHaveLength(100); // 70 unanswered still
+    answer(30, 40); // 60 unanswered: below the pipelining threshold, the held request goes
+    await c.waitFrames(102);
+    answer(40, 101);
+    const got = await Promise.all([...first, late]);
+    expect(got.map((r) => (r.op === 'getData' ? r.data.toString() : ''))).toEqual(
+      Array.from({ length: 101 }, (_, i) => `/n${i}`),
+    );
+    // a closed loop of 256 in flight (each reply sends the next request) writes in batches
+    const writesBefore = c.writeCalls;
+    let issued = 0;
+    let answered = c.requests.length;
+    const worker = async () => {
+      while (issued < 2000) {
+        issued++;
+        await getData(issued);
+      }
+    };
+    const done = Promise.all(Array.from({ length: 256 }, worker));
+    while (answered < 101 + 2000) {
+      await c.waitFrames(answered + 2);
+      const to = c.requests.length;
+      answer(answered, Math.min(to, answered + 8)); // the server answers 8 per read
+      answered = Math.min(to, answered + 8);
+    }
+    await done;
+    expect(c.requests).toHaveLength(2101);
+    expect(c.writeCalls - writesBefore).toBeLessThan(2000 / 16);
+  });
+
   it('drops a connection that sends garbage framing, fails its requests, and reconnects', async () => {
     const zk = new FakeZk();
     const { engine } = makeEngine(zk);

@@ -129,6 +129,35 @@ describe('decode(encode(x)) == x', () => {
   });
 });
 
+describe('longs', () => {
+  const roundTrip = (v: bigint): bigint =>
+    new JuteReader(new JuteWriter().writeLong(v).toBuffer()).readLong();
+  it('reads every long exactly, on both sides of the 2^53 fast path', () => {
+    const edges = [
+      0n,
+      1n,
+      -1n,
+      2n ** 53n - 1n,
+      2n ** 53n,
+      -(2n ** 53n),
+      -(2n ** 53n) - 1n,
+      2n ** 63n - 1n,
+      -(2n ** 63n),
+    ];
+    const words = [2 ** 21 - 1, 2 ** 21, -(2 ** 21), -(2 ** 21) - 1].flatMap((hi) =>
+      [0n, 0xffffffffn].map((lo) => (BigInt(hi) << 32n) | lo),
+    );
+    for (const v of [...edges, ...words]) expect(roundTrip(v)).toBe(v);
+    fc.assert(fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), (v) => roundTrip(v) === v));
+  });
+
+  it('readLongAsNumber gives epoch-millisecond times exactly', () => {
+    for (const ms of [0, 1_700_000_000_123, -1, 2 ** 53 - 1, -(2 ** 53) + 1]) {
+      expect(new JuteReader(new JuteWriter().writeLong(BigInt(ms)).toBuffer()).readLongAsNumber()).toBe(ms);
+    }
+  });
+});
+
 describe('encoding guards', () => {
   it('refuses a standalone check (it corrupts ZooKeeper 3.8 txn logs) but accepts it inside a multi', () => {
     expect(() => encodeRequest(1, { op: 'check', path: '/a', version: 1 })).toThrow(STANDALONE_CHECK_REFUSED);
