@@ -92,7 +92,7 @@ async function measureBaseline(server: string, path: string): Promise<Figures> {
   }
 }
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 function median(values: number[]): number {
   return percentile(values, 50);
