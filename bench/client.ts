@@ -109,16 +109,25 @@ function medianFigures(rounds: Figures[]): Figures {
 
 /**
  * Runs the client benchmark; both clients talk to the same single server. Rounds alternate
- * between the baseline and ours, and each figure is the median over the rounds, so that a
- * passing load on the machine hits both sides alike.
+ * between the baseline and ours (and which of them goes first), and each figure is the median
+ * over the rounds, so that a passing load on the machine hits both sides alike.
  */
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const id = randomUUID().slice(0, 8);
   const baselineRounds: Figures[] = [];
   const ourRounds: Figures[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    baselineRounds.push(await measureBaseline(ctx.singleServer, `/bench-nzc-${id}-${round}`));
-    ourRounds.push(await measureOurs(ctx.singleServer, `/bench-ours-${id}-${round}`));
+    // alternate which side goes first: the side that follows the other's pipelined burst meets
+    // the server's after-effects (GC) in its sequential latency phase
+    const base = () => measureBaseline(ctx.singleServer, `/bench-nzc-${id}-${round}`);
+    const ours = () => measureOurs(ctx.singleServer, `/bench-ours-${id}-${round}`);
+    if (round % 2 === 0) {
+      baselineRounds.push(await base());
+      ourRounds.push(await ours());
+    } else {
+      ourRounds.push(await ours());
+      baselineRounds.push(await base());
+    }
   }
   const baseline = medianFigures(baselineRounds);
   const ours = medianFigures(ourRounds);
