@@ -126,7 +126,11 @@ export async function run(ctx: Pick<BenchContext, 'connectString'>): Promise<Ben
     await writer.close();
   }
   const label = `config propagation to ${WATCHERS} sessions (${UPDATES * ROUNDS} updates)`;
-  const over = (rounds: number[][], p: number) => percentile(rounds.map((r) => percentile(r, p)), 50);
+  const over = (rounds: number[][], p: number) =>
+    percentile(
+      rounds.map((r) => percentile(r, p)),
+      50,
+    );
   return [
     {
       name: `${label} p50`,
