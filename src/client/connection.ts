@@ -195,10 +195,7 @@ export class Connection {
         return;
       }
     }
-    if (this.#out.length > 0 && !this.#flushScheduled) {
-      this.#flushScheduled = true; // requests held back while the pipeline was deep
-      process.nextTick(this.#flush);
-    }
+    if (this.#out.length > 0) this.#scheduleFlush(); // requests held back while the pipeline was deep
   }
 
   #onFrame(frame: Buffer): void {
@@ -251,10 +248,14 @@ export class Connection {
 
   #write(frame: Buffer): void {
     this.#out.push(frame);
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      process.nextTick(this.#flush);
-    }
+    this.#scheduleFlush();
+  }
+
+  /** Flushes this tick's batch once the current tick's work is done (at most one pending). */
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    process.nextTick(this.#flush);
   }
 
   readonly #flush = (): void => {

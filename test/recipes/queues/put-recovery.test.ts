@@ -81,26 +81,29 @@ async function drain(queue: Queue | PriorityQueue): Promise<string[]> {
 }
 
 describe('protected puts: lost replies', () => {
-  it('a put whose reply is lost resolves with its real name and is in the queue once', async () => {
+  it.each<[string, Fault[], number, string]>([
+    // found by reading back, not written again
+    [
+      'a put whose reply is lost resolves with its real name and is in the queue once',
+      [{ kind: 'reply-lost' }],
+      1,
+      'only-once',
+    ],
+    [
+      'a put that never reached the server is written again, once',
+      [{ kind: 'not-sent' }, { kind: 'not-sent' }],
+      3,
+      'late',
+    ],
+  ])('%s', async (_title, faults, commits, data) => {
     const client = await newClient();
     await client.mkdirp('/q'); // the first transaction is the put itself
-    const producer = faulty(client, [{ kind: 'reply-lost' }]);
-    const name = await new Queue(producer, '/q').put('only-once');
-    expect(producer.commits).toBe(1); // found by reading back, not written again
+    const producer = faulty(client, faults);
+    const name = await new Queue(producer, '/q').put(data);
+    expect(producer.commits).toBe(commits);
     await using consumer = new Queue(client, '/q');
     expect((await consumer.peek())?.name).toBe(name);
-    expect(await drain(consumer)).toEqual(['only-once']);
-  });
-
-  it('a put that never reached the server is written again, once', async () => {
-    const client = await newClient();
-    await client.mkdirp('/q'); // the first transaction is the put itself
-    const producer = faulty(client, [{ kind: 'not-sent' }, { kind: 'not-sent' }]);
-    const name = await new Queue(producer, '/q').put('late');
-    expect(producer.commits).toBe(3);
-    await using consumer = new Queue(client, '/q');
-    expect((await consumer.peek())?.name).toBe(name);
-    expect(await drain(consumer)).toEqual(['late']);
+    expect(await drain(consumer)).toEqual([data]);
   });
 
   it('an item a consumer took before the producer looked is not written again (the receipt tells)', async () => {
