@@ -32,6 +32,16 @@ export interface FaultProxyOptions {
    * the preamble is still incomplete. Used by {@link PeerMesh} for ZooKeeper's election handshake.
    */
   rewritePreamble?: (received: Buffer) => Buffer | undefined;
+  /**
+   * How long a refused connect to the target is retried (every 20 ms) while the accepted client
+   * waits, its bytes held (default 0: a refused target resets the client at once). Without a
+   * proxy, a refused connect fails before the client has a connection and it simply retries; a
+   * proxy has already accepted, so a reset lands later, mid-handshake. ZooKeeper learners treat
+   * that as a failed leader and start a new election, which can repeat for as long as the new
+   * leader opens its quorum port a moment after its followers dial it. Used by {@link PeerMesh}
+   * for quorum links.
+   */
+  retryRefusedMs?: number;
 }
 
 interface Lane {
@@ -77,6 +87,8 @@ interface Link {
 export class FaultProxy {
   readonly #server: Server;
   readonly #links = new Set<Link>();
+  /** Accepted clients whose target connect is still being retried. */
+  readonly #waiting = new Set<Socket>();
   #targetHost: string;
   #targetPort: number;
   readonly #delayMs: Record<ProxyDirection, number> = { 'client-to-server': 0, 'server-to-client': 0 };
@@ -86,17 +98,14 @@ export class FaultProxy {
   #accepted = 0;
 
   readonly #rewritePreamble: FaultProxyOptions['rewritePreamble'];
+  readonly #retryRefusedMs: number;
 
-  private constructor(
-    server: Server,
-    targetHost: string,
-    targetPort: number,
-    rewritePreamble: FaultProxyOptions['rewritePreamble'],
-  ) {
-    this.#rewritePreamble = rewritePreamble;
+  private constructor(server: Server, options: FaultProxyOptions) {
+    this.#rewritePreamble = options.rewritePreamble;
+    this.#retryRefusedMs = options.retryRefusedMs ?? 0;
     this.#server = server;
-    this.#targetHost = targetHost;
-    this.#targetPort = targetPort;
+    this.#targetHost = options.targetHost;
+    this.#targetPort = options.targetPort;
   }
 
   /**
@@ -109,7 +118,11 @@ export class FaultProxy {
    */
   static async start(options: FaultProxyOptions): Promise<FaultProxy> {
     const server = createServer({ noDelay: true });
-    const proxy = new FaultProxy(server, options.targetHost, options.targetPort, options.rewritePreamble);
+    const retry = options.retryRefusedMs ?? 0;
+    if (!Number.isFinite(retry) || retry < 0) {
+      throw new RangeError(`retryRefusedMs must be a non-negative number, got ${retry}`);
+    }
+    const proxy = new FaultProxy(server, options);
     server.on('connection', (socket) => proxy.#accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -190,6 +203,7 @@ export class FaultProxy {
   /** Destroys every current connection with a TCP RST on both sides. */
   reset(): void {
     for (const link of [...this.#links]) this.#drop(link, true);
+    for (const client of this.#waiting) client.resetAndDestroy();
   }
 
   /** Removes every fault: no delay, no cut or black hole, new connections accepted. */
@@ -210,6 +224,7 @@ export class FaultProxy {
     if (this.#closed) return;
     this.#closed = true;
     for (const link of [...this.#links]) this.#drop(link, false);
+    for (const client of this.#waiting) client.destroy();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
@@ -233,12 +248,46 @@ export class FaultProxy {
       return;
     }
     client.setNoDelay(true);
-    const server = connect({
-      host: this.#targetHost,
-      port: this.#targetPort,
-      allowHalfOpen: true,
-      noDelay: true,
+    if (this.#retryRefusedMs === 0) {
+      this.#link(client, this.#dial());
+      return;
+    }
+    // Hold the client (its bytes wait in the kernel) until the target accepts.
+    client.pause();
+    client.on('error', () => {});
+    this.#waiting.add(client);
+    void this.#dialUntilAccepted(client, Date.now() + this.#retryRefusedMs).then((server) => {
+      this.#waiting.delete(client);
+      if (client.destroyed || this.#closed || !server) {
+        server?.destroy();
+        if (!client.destroyed) client.resetAndDestroy();
+        return;
+      }
+      this.#link(client, server);
+      client.resume();
     });
+  }
+
+  #dial(): Socket {
+    return connect({ host: this.#targetHost, port: this.#targetPort, allowHalfOpen: true, noDelay: true });
+  }
+
+  /** A connected socket to the target; `undefined` once refused past `deadline` or `client` left. */
+  async #dialUntilAccepted(client: Socket, deadline: number): Promise<Socket | undefined> {
+    for (;;) {
+      const socket = this.#dial();
+      const connected = await new Promise<boolean>((resolve) => {
+        socket.once('connect', () => resolve(true));
+        socket.once('error', () => resolve(false));
+      });
+      if (connected) return socket;
+      socket.destroy();
+      if (this.#closed || client.destroyed || Date.now() >= deadline) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  #link(client: Socket, server: Socket): void {
     const link: Link = {
       client,
       server,

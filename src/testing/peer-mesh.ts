@@ -48,7 +48,13 @@ export class PeerMesh {
         for (let to = 0; to < peers.length; to++) {
           const target = peers[to];
           if (from === to || !target) continue;
-          const quorum = await FaultProxy.start({ targetHost: host, targetPort: target.quorum });
+          // A new leader opens its quorum port only once elected, and its followers may dial it a
+          // moment earlier: retry a refused connect instead of resetting them mid-handshake.
+          const quorum = await FaultProxy.start({
+            targetHost: host,
+            targetPort: target.quorum,
+            retryRefusedMs: QUORUM_RETRY_REFUSED_MS,
+          });
           // A server that receives an election connection from a lower id drops it and dials
           // back the address the caller advertised in its handshake: its real port. Advertise
           // the reverse proxy instead, so that dial-back crosses the mesh too.
@@ -119,6 +125,9 @@ function key(from: number, to: number): string {
 }
 
 const MAX_PREAMBLE_BYTES = 4_096;
+
+/** How long a quorum link retries a refused connect (a leader about to listen). */
+const QUORUM_RETRY_REFUSED_MS = 2_000;
 
 /**
  * Rewrites the address in ZooKeeper's election handshake (QuorumCnxManager, 3.5+):

@@ -177,6 +177,43 @@ describe('FaultProxy', () => {
     expect(await fourLetterWord(proxy.host, proxy.port, 'ruok')).toBe('imok');
   });
 
+  it('retryRefusedMs holds a client while the target refuses, forwards once it listens, resets after', async () => {
+    const gone = await startRecorder();
+    gone.server.close();
+    await once(gone.server, 'close');
+    await using proxy = await FaultProxy.start({
+      targetHost: '127.0.0.1',
+      targetPort: gone.port,
+      retryRefusedMs: 10_000,
+    });
+    const { socket, state } = await open(proxy);
+    socket.write('held'); // sent while nothing listens: kept, not lost
+    const chunks: Buffer[] = [];
+    const late = createServer((s) => {
+      s.on('data', (chunk) => chunks.push(chunk));
+      s.on('error', () => {});
+      s.write('hello');
+    });
+    late.listen(gone.port, '127.0.0.1');
+    await once(late, 'listening');
+    await until(() => Buffer.concat(chunks).toString() === 'held' && state.data === 'hello');
+    expect(state.closed).toBe(false);
+    socket.destroy();
+    late.close();
+
+    await using brief = await FaultProxy.start({
+      targetHost: '127.0.0.1',
+      targetPort: gone.port,
+      retryRefusedMs: 100,
+    });
+    const never = await open(brief);
+    await until(() => never.state.closed);
+    expect(never.state.error?.code).toBe('ECONNRESET');
+    await expect(
+      FaultProxy.start({ targetHost: '127.0.0.1', targetPort: gone.port, retryRefusedMs: -1 }),
+    ).rejects.toThrow(RangeError);
+  });
+
   it('rejects bad arguments with typed errors and closes idempotently', async () => {
     const proxy = await FaultProxy.start({ targetHost: zk.host, targetPort: zk.port });
     expect(() => proxy.delay(-1)).toThrow(RangeError);
