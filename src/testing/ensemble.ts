@@ -457,7 +457,7 @@ export class Ensemble {
   }
 
   #tail(index: number): string {
-    return this.#backend.logs(index).split('\n').slice(-15).join('\n');
+    return this.#backend.logs(index).split('\n').slice(-40).join('\n');
   }
 
   #check(index: number): number {

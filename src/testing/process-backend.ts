@@ -245,6 +245,10 @@ export class ProcessBackend implements ServerBackend {
       '-Dzookeeper.admin.enableServer=false',
       '-Dzookeeper.4lw.commands.whitelist=*',
       '-Dznode.container.checkIntervalMs=1000',
+      // The election listener exits the JVM (code 14) after 3 errors in a row (1 s apart) by
+      // default; a fault-injecting ensemble resets peer connections on purpose, so allow 10. Not
+      // unlimited: a port taken at start must still end the server (Ensemble.start retries then).
+      '-Dzookeeper.electionPortBindRetry=10',
       `-Dlog4j.configuration=file:${join(this.#baseDir, 'log4j.properties')}`,
       '-Dzookeeper.console.threshold=INFO',
       '-cp',
