@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, inject, onTestFinished } from 'vitest';
 import { connect } from '../../src/client/create-client.js';
+import { NoNodeError } from '../../src/client/errors.js';
 import type { ClientOptions, WatchEvent, WatchListener } from '../../src/client/types.js';
 import type { ZooKeeperClient } from '../../src/client/zookeeper-client.js';
 
@@ -142,6 +143,24 @@ export async function eventually<T>(
     }
     if (Date.now() >= deadline) throw failure;
     await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/**
+ * The children of `path`, or none when the node is gone: for recipe nodes that are containers,
+ * which the server may reap as soon as their last child goes.
+ *
+ * @example
+ * ```ts
+ * expect(await childrenOrNone(client, '/locks/a')).toEqual([]);
+ * ```
+ */
+export async function childrenOrNone(client: ZooKeeperClient, path: string): Promise<string[]> {
+  try {
+    return await client.getChildren(path);
+  } catch (err) {
+    if (err instanceof NoNodeError) return [];
+    throw err;
   }
 }
 

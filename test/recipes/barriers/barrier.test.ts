@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Barrier, DoubleBarrier } from '../../../recipes/barriers/index.js';
 import type { ZooKeeperClient } from '../../../src/index.js';
-import { newClient, zkConnectString } from '../../support/zk.js';
+import { childrenOrNone, newClient, zkConnectString } from '../../support/zk.js';
 
 async function peers(n: number): Promise<ZooKeeperClient[]> {
   const first = await newClient();
@@ -60,7 +60,7 @@ describe('DoubleBarrier', () => {
     expect(lastEnterIndex).toBeLessThan(firstWorkDone);
     // … and nobody left before everyone had finished its work.
     expect(firstLeave).toBeGreaterThan(lastWorkDone);
-    expect((await clients[0]?.getChildren('/db')) ?? []).toEqual([]);
+    expect(await childrenOrNone(clients[0] as ZooKeeperClient, '/db')).toEqual([]);
   });
 
   it('an enter that times out removes its node so it is not counted', async () => {
@@ -69,7 +69,7 @@ describe('DoubleBarrier', () => {
       name: 'TimeoutError',
     });
     const { eventually } = await import('../../support/zk.js');
-    await eventually(async () => expect(await b.getChildren('/db').catch(() => [])).toEqual([]));
+    await eventually(async () => expect(await childrenOrNone(b, '/db')).toEqual([]));
   });
 
   it('oversubscribed: more members than the threshold all enter and all leave', async () => {
@@ -91,7 +91,7 @@ describe('DoubleBarrier', () => {
       }),
     );
     expect(entered).toBe(4);
-    expect((await clients[0]?.getChildren('/db')) ?? []).toEqual([]);
+    expect(await childrenOrNone(clients[0] as ZooKeeperClient, '/db')).toEqual([]);
   });
 
   it('rejects bad arguments', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../src/index.js';
 import { IdGenerator } from '../../../recipes/naming/id-generator.js';
-import { eventually, newClient, zkConnectString } from '../../support/zk.js';
+import { childrenOrNone, eventually, newClient, zkConnectString } from '../../support/zk.js';
 
 describe('IdGenerator', () => {
   it('gives increasing ids and leaves no nodes behind', async () => {
@@ -14,7 +14,7 @@ describe('IdGenerator', () => {
     expect(batch[0]).toBeGreaterThan(b);
     expect(batch).toEqual([0, 1, 2, 3, 4].map((i) => batch[0]! + i));
     await ids.close();
-    expect(await client.getChildren('/ids/orders')).toEqual([]);
+    expect(await childrenOrNone(client, '/ids/orders')).toEqual([]);
     await expect(ids.nextId()).rejects.toThrow(/closed/);
   });
 
@@ -40,7 +40,7 @@ describe('IdGenerator', () => {
     expect(new Set(all).size).toBe(all.length);
     for (const list of perClient) expect([...list].sort((x, y) => x - y)).toEqual(list);
     await Promise.all(gens.map((g) => g.close()));
-    await eventually(async () => expect(await first.getChildren('/ids/shared')).toEqual([]));
+    await eventually(async () => expect(await childrenOrNone(first, '/ids/shared')).toEqual([]));
   });
 
   it('rejects bad arguments with a typed error', async () => {
