@@ -25,6 +25,7 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
   retryPolicy: DEFAULT_RECONNECT_POLICY,
   auth: [],
   canBeReadOnly: false,
+  shuffleHosts: true,
   tls: false,
   renewSessionOnExpiry: true,
   logger: noopLogger,
@@ -76,6 +77,7 @@ export function createClient(connectString: string, options: ClientOptions = {})
     retryPolicy: o.retryPolicy,
     auth,
     canBeReadOnly: o.canBeReadOnly,
+    shuffleHosts: o.shuffleHosts,
     ...(sasl ? { sasl } : {}),
     ...(tls ? { tls } : {}),
     renewSessionOnExpiry: o.renewSessionOnExpiry,
@@ -132,6 +134,10 @@ function checkOptions(o: Required<Omit<ClientOptions, 'sasl'>>): void {
   if (typeof o.retryPolicy?.delayMs !== 'function')
     throw new InvalidArgumentError('retryPolicy needs delayMs()');
   if (!Array.isArray(o.auth)) throw new InvalidArgumentError('auth must be an array');
+  for (const name of ['canBeReadOnly', 'shuffleHosts', 'renewSessionOnExpiry'] as const) {
+    if (typeof o[name] !== 'boolean')
+      throw new InvalidArgumentError(`${name} must be a boolean, got ${String(o[name])}`);
+  }
   validateAcl(o.defaultAcl);
   const logger = o.logger;
   if (

@@ -41,7 +41,7 @@ export interface EngineOptions {
   logger: Logger;
   /** Test hook: replaces the net/tls transport. */
   transport?: TransportFactory;
-  /** Test hook: false keeps the host order. Default true. */
+  /** False keeps the connect string's host order. Default true. */
   shuffleHosts?: boolean;
   /** Interval of the first `isro` probe in read-only mode; doubles up to 60 s. Default 100. */
   rwProbeIntervalMs?: number;

@@ -68,6 +68,12 @@ export interface ClientOptions {
   sasl?: SaslMechanism;
   /** Accept read-only servers when no quorum is reachable. Default false. */
   canBeReadOnly?: boolean;
+  /**
+   * Try the connect string's servers in a random order (spreads clients over the ensemble), or
+   * in the given order with `false` (e.g. to prefer the servers of the local zone listed first).
+   * Either way every server is tried in turn when one fails. Default true.
+   */
+  shuffleHosts?: boolean;
   /** TLS: `true` for the system CAs, or `tls.connect` options (ca, cert, key, servername...). */
   tls?: ConnectionOptions | boolean;
   /** After `lost`, open a new session by itself. Default true. */

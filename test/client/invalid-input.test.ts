@@ -128,6 +128,9 @@ describe('invalid input is rejected before anything is sent', () => {
     );
     expect(() => createClient(zkConnectString(), { defaultAcl: [] })).toThrow(/non-empty/);
     expect(() => createClient(zkConnectString(), { maxDataBytes: 0 })).toThrow(/maxDataBytes/);
+    expect(() => createClient(zkConnectString(), { shuffleHosts: 'no' as unknown as boolean })).toThrow(
+      /shuffleHosts must be a boolean/,
+    );
   });
 });
 

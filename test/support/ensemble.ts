@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, inject, onTestFinished } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject, onTestFailed, onTestFinished } from 'vitest';
 import { connect, type SessionState, type ZooKeeperClient } from '../../src/index.js';
 import { Ensemble, type EnsembleOptions } from '../../src/testing/index.js';
 
@@ -18,8 +18,43 @@ import { Ensemble, type EnsembleOptions } from '../../src/testing/index.js';
  */
 export async function withDedicatedEnsemble(options: EnsembleOptions = {}): Promise<Ensemble> {
   const ensemble = await Ensemble.start(options);
-  onTestFinished(() => ensemble.close());
+  const report = failureReport(() => ensemble);
+  onTestFinished(async ({ task }) => {
+    if (task.result?.state === 'fail') await report();
+    await ensemble.close();
+  });
   return ensemble;
+}
+
+/** Log lines of each server printed when a test on a dedicated ensemble fails. */
+const FAILURE_LOG_LINES = 150;
+/** Lines the kit's own role polling leaves in a server log. */
+const POLL_NOISE = /Processing \w+ command from/;
+
+/**
+ * A report for a failed test: what each server of the ensemble logged since this call (its last
+ * {@link FAILURE_LOG_LINES} lines) and its role then. A fault test that fails in CI leaves only
+ * its output behind, and the servers' side of the story is usually the answer.
+ */
+function failureReport(ensemble: () => Ensemble | undefined): () => Promise<void> {
+  const e = ensemble();
+  const from = e ? e.servers.map((s) => e.logs(s.index).length) : [];
+  return async () => {
+    const now = ensemble();
+    if (!now) return;
+    for (const s of now.servers) {
+      const role = await now.role(s.index).catch((err: unknown) => `unknown (${String(err)})`);
+      const lines = now
+        .logs(s.index)
+        .slice(from[s.index] ?? 0)
+        .split('\n')
+        .filter((line) => !POLL_NOISE.test(line))
+        .slice(-FAILURE_LOG_LINES);
+      console.log(
+        `--- server ${s.index} (${s.state}, ${role}) since the test started ---\n${lines.join('\n')}`,
+      );
+    }
+  };
 }
 
 /** Accessor returned by {@link useDedicatedEnsemble}. */
@@ -53,6 +88,7 @@ export function useDedicatedEnsemble(
   beforeAll(async () => {
     started = await Ensemble.start(options);
   });
+  beforeEach(() => onTestFailed(failureReport(() => started)));
   if (healAfterEach) {
     afterEach(async () => {
       await started?.heal({ timeoutMs: 60_000 });
