@@ -23,7 +23,7 @@ import { applyChroot, stripChroot, validatePath } from './paths.js';
 import { PersistentWatchHandle } from './persistent-watch-handle.js';
 import { removePersistentWatch } from './remove-persistent-watch.js';
 import { removeWatchesOptions } from './remove-watches-options.js';
-import type { SessionEngine } from './session-engine.js';
+import type { RequestOptions, SessionEngine } from './session-engine.js';
 import { type Transaction, TransactionBuilder } from './transaction.js';
 import { deleteTree, ensureParents } from './tree-ops.js';
 import type {
@@ -66,6 +66,26 @@ export interface FacadeSettings {
   defaultAcl: readonly Acl[];
   maxDataBytes: number;
   logger: Logger;
+}
+
+function existsResult(res: Response): Stat {
+  if (res.op !== 'exists') throw unexpectedReply(res);
+  return res.stat;
+}
+
+function noNodeAsNull(err: unknown): null {
+  if (err instanceof NoNodeError) return null;
+  throw err;
+}
+
+function dataResult(res: Response): { data: Buffer; stat: Stat } {
+  if (res.op !== 'getData') throw unexpectedReply(res);
+  return { data: res.data, stat: res.stat };
+}
+
+function childrenResult(res: Response): string[] {
+  if (res.op !== 'getChildren') throw unexpectedReply(res);
+  return res.children;
 }
 
 /**
@@ -144,26 +164,30 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     }
   }
 
-  async exists(path: string, opts: ReadOptions = {}): Promise<Stat | null> {
-    const res = await this.#read(path, 'exists', 'exist', opts).catch((err: unknown) => {
-      if (err instanceof NoNodeError) return null;
-      throw err;
-    });
-    if (res === null) return null;
-    if (res.op !== 'exists') throw unexpectedReply(res, path);
-    return res.stat;
+  // The hot reads chain one `.then` on the engine's promise instead of an async frame (less
+  // garbage per call, one microtask hop less); an argument error still arrives as a rejection.
+  exists(path: string, opts: ReadOptions = {}): Promise<Stat | null> {
+    try {
+      return this.#read(path, 'exists', 'exist', opts).then(existsResult, noNodeAsNull);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
-  async getData(path: string, opts: ReadOptions = {}): Promise<{ data: Buffer; stat: Stat }> {
-    const res = await this.#read(path, 'getData', 'data', opts);
-    if (res.op !== 'getData') throw unexpectedReply(res, path);
-    return { data: res.data, stat: res.stat };
+  getData(path: string, opts: ReadOptions = {}): Promise<{ data: Buffer; stat: Stat }> {
+    try {
+      return this.#read(path, 'getData', 'data', opts).then(dataResult);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
-  async getChildren(path: string, opts: ReadOptions = {}): Promise<string[]> {
-    const res = await this.#read(path, 'getChildren', 'child', opts);
-    if (res.op !== 'getChildren') throw unexpectedReply(res, path);
-    return res.children;
+  getChildren(path: string, opts: ReadOptions = {}): Promise<string[]> {
+    try {
+      return this.#read(path, 'getChildren', 'child', opts).then(childrenResult);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   async getChildrenWithStat(
@@ -357,7 +381,10 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     }
   }
 
-  async #read(
+  // #read and #send return the engine's promise as it is (no async frames of their own: they
+  // cost about 0.7 KB of garbage and two microtask hops per call). Every caller is async, so an
+  // argument error thrown here still reaches the user as a rejection.
+  #read(
     path: string,
     op: 'exists' | 'getData' | 'getChildren' | 'getChildren2',
     kind: WatchKind,
@@ -373,18 +400,23 @@ export class ZooKeeperClientImpl implements ZooKeeperClient {
     return this.#send({ op, path: serverPath, watch: watch !== undefined }, opts, path, registration);
   }
 
-  async #send(
+  #send(
     req: Request,
     opts: CallOptions,
     clientPath?: string,
     watch?: { kind: WatchKind; path: string; listener: RawWatchListener },
   ): Promise<Response> {
     checkRequestSize(req, this.#settings.maxDataBytes);
-    try {
-      return await this.#engine.request(req, { ...callOpts(opts), ...(watch ? { watch } : {}) });
-    } catch (err) {
+    const o: RequestOptions = {};
+    if (opts.signal !== undefined) o.signal = opts.signal;
+    if (opts.timeoutMs !== undefined) o.timeoutMs = opts.timeoutMs;
+    if (watch !== undefined) o.watch = watch;
+    const sent = this.#engine.request(req, o);
+    // without a chroot an error already names the caller's path
+    if (clientPath === undefined || this.chroot === '') return sent;
+    return sent.catch((err: unknown) => {
       throw withClientPath(err, clientPath);
-    }
+    });
   }
 
   #server(path: string): string {

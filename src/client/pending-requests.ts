@@ -9,7 +9,8 @@ import type { Request, Response } from '../protocol/index.js';
 import type { StatsCounter } from './client-stats.js';
 import type { Connection } from './connection.js';
 import { InvalidArgumentError, RequestTimeoutError } from './errors.js';
-import type { Packet } from './packet.js';
+import { DeadlineQueue } from './deadline-queue.js';
+import { newPacket, type Packet } from './packet.js';
 import type { WatchRegistration } from './watch-manager.js';
 
 /** The path a request is about, for error messages. */
@@ -32,9 +33,15 @@ export class PendingRequests {
   /** Queued packets already settled (timed out, aborted): compacted lazily. */
   #queueSettled = 0;
   #xid = 1;
+  /** Times the requests that use the client's default timeout (most of them) with one timer. */
+  readonly #deadlines: DeadlineQueue | undefined;
 
-  constructor(stats: StatsCounter) {
+  /** @param defaultTimeoutMs the client's requestTimeoutMs (0 = none) */
+  constructor(stats: StatsCounter, defaultTimeoutMs = 0) {
     this.#stats = stats;
+    if (defaultTimeoutMs > 0) {
+      this.#deadlines = new DeadlineQueue(defaultTimeoutMs, (p) => this.#onTimeout(p, defaultTimeoutMs));
+    }
   }
 
   /**
@@ -47,9 +54,12 @@ export class PendingRequests {
     dispatch: (p: Packet) => void,
   ): Promise<Response> {
     return new Promise<Response>((resolve, reject) => {
-      const p: Packet = { xid: 0, req, done: false, sent: false, resolve, reject };
+      const p = newPacket(req, resolve, reject);
       if (opts.watch) p.watch = opts.watch;
-      if (opts.timeoutMs > 0) p.timer = setTimeout(this.#onTimeout, opts.timeoutMs, p, opts.timeoutMs);
+      if (opts.timeoutMs > 0) {
+        if (opts.timeoutMs === this.#deadlines?.timeoutMs) this.#deadlines.add(p);
+        else p.timer = setTimeout(this.#onTimeout, opts.timeoutMs, p, opts.timeoutMs);
+      }
       const signal = opts.signal;
       if (signal) {
         p.signal = signal;
@@ -67,7 +77,7 @@ export class PendingRequests {
     onError: (err: unknown) => void,
     onDone: (res: Response) => void = () => {},
   ): Packet {
-    return { xid: 0, req, done: false, sent: false, internal: true, resolve: onDone, reject: onError };
+    return newPacket(req, onDone, onError, true);
   }
 
   /** Assigns an xid (auth: -4) and writes `p` on `conn`; an unencodable request fails alone. */
@@ -127,6 +137,7 @@ export class PendingRequests {
     if (p.done) return false;
     p.done = true;
     if (p.timer !== undefined) clearTimeout(p.timer);
+    else if (p.deadline !== undefined) this.#deadlines?.settled();
     if (p.onAbort !== undefined) p.signal?.removeEventListener('abort', p.onAbort);
     return true;
   }

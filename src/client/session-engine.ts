@@ -112,7 +112,7 @@ export class SessionEngine {
       onSessionDeadline: (timeoutMs) => this.#loss.timedOut(timeoutMs),
     });
     const watches = new WatchManager(logger);
-    const requests = new PendingRequests(stats);
+    const requests = new PendingRequests(stats, opts.requestTimeoutMs);
     const auth = opts.auth.map((a) => ({ scheme: a.scheme, auth: a.auth }));
     this.#attempts = attempts;
     this.#watches = watches;
