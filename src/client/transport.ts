@@ -31,6 +31,14 @@ export interface TransportHandlers {
 export interface Transport {
   /** Writes the buffers in order, as one batch (corked). */
   write(bufs: readonly Buffer[]): void;
+  /**
+   * Stops reading from the socket (the kernel keeps what arrives) until {@link resumeReading}.
+   * Only transports that really stop the reads offer it (plain TCP); the connection uses it to
+   * take many replies per wake-up under a deep pipeline.
+   */
+  pauseReading?(): void;
+  /** Reads again after {@link pauseReading}. */
+  resumeReading?(): void;
   /** Closes the stream at once; `onClose` follows (asynchronously). Idempotent. */
   destroy(): void;
 }
@@ -38,16 +46,25 @@ export interface Transport {
 /** Opens a transport to a host. */
 export type TransportFactory = (host: HostPort, handlers: TransportHandlers) => Transport;
 
+/** Size of the buffer a plain TCP connection reads into (one per connection, reused). */
+const READ_BUFFER_BYTES = 64 * 1024;
+
 class SocketTransport implements Transport {
   readonly #socket: net.Socket;
   #closed = false;
 
-  constructor(socket: net.Socket, handlers: TransportHandlers, connectEvent: 'connect' | 'secureConnect') {
+  /** @param readsByCallback the socket delivers bytes through its `onread` callback, not 'data' */
+  constructor(
+    socket: net.Socket,
+    handlers: TransportHandlers,
+    connectEvent: 'connect' | 'secureConnect',
+    readsByCallback: boolean,
+  ) {
     this.#socket = socket;
     let error: Error | undefined;
     socket.setNoDelay(true);
     socket.once(connectEvent, () => handlers.onConnect());
-    socket.on('data', (chunk: Buffer) => handlers.onData(chunk));
+    if (!readsByCallback) socket.on('data', (chunk: Buffer) => handlers.onData(chunk));
     socket.on('error', (err) => {
       error ??= err;
     });
@@ -75,6 +92,39 @@ class SocketTransport implements Transport {
 }
 
 /**
+ * Plain TCP: the socket reads into one reused buffer through `onread` (no stream machinery per
+ * read), and pausing it stops the reads in the kernel's event loop, not just the 'data' events.
+ */
+class TcpTransport extends SocketTransport {
+  readonly #tcp: net.Socket;
+
+  constructor(host: HostPort, handlers: TransportHandlers) {
+    const socket = net.connect({
+      host: host.host,
+      port: host.port,
+      onread: {
+        buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+        // the buffer is reused by the next read: hand over a copy the receiver may keep
+        callback: (n: number, buf: Uint8Array): boolean => {
+          handlers.onData(Buffer.from(buf.subarray(0, n)));
+          return true;
+        },
+      },
+    });
+    super(socket, handlers, 'connect', true);
+    this.#tcp = socket;
+  }
+
+  pauseReading(): void {
+    this.#tcp.pause();
+  }
+
+  resumeReading(): void {
+    this.#tcp.resume();
+  }
+}
+
+/**
  * Plain TCP (`tlsOptions` absent) or TLS transports through Node's `net` / `tls`.
  *
  * @param tlsOptions `tls.connect` options (ca, cert, key, servername, ...); omit for plain TCP
@@ -88,8 +138,8 @@ export function netTransport(tlsOptions?: tls.ConnectionOptions): TransportFacto
     if (tlsOptions) {
       const servername = tlsOptions.servername ?? (net.isIP(host.host) ? undefined : host.host);
       const socket = tls.connect({ ...tlsOptions, host: host.host, port: host.port, servername });
-      return new SocketTransport(socket, handlers, 'secureConnect');
+      return new SocketTransport(socket, handlers, 'secureConnect', false);
     }
-    return new SocketTransport(net.connect({ host: host.host, port: host.port }), handlers, 'connect');
+    return new TcpTransport(host, handlers);
   };
 }

@@ -68,9 +68,36 @@ export class FakeConn implements Transport {
     setImmediate(() => this.handlers.onClose());
   }
 
-  /** Server side: push raw bytes to the client. */
+  /** Times the client paused reading (only after {@link FakeConn.enablePausing}). */
+  pauses = 0;
+  /** Whether the client has reading paused now. */
+  paused = false;
+  #held: Buffer[] = [];
+  pauseReading?: () => void;
+  resumeReading?: () => void;
+
+  /**
+   * Offers pauseReading/resumeReading like the TCP transport: while paused, what the server
+   * sends waits and arrives as one read on resume (as the kernel would keep it).
+   */
+  enablePausing(): void {
+    this.pauseReading = () => {
+      this.paused = true;
+      this.pauses++;
+    };
+    this.resumeReading = () => {
+      this.paused = false;
+      const held = this.#held;
+      this.#held = [];
+      if (held.length > 0) this.send(Buffer.concat(held));
+    };
+  }
+
+  /** Server side: push raw bytes to the client (held while it paused reading). */
   send(bytes: Buffer): void {
-    if (!this.closed) this.handlers.onData(bytes);
+    if (this.closed) return;
+    if (this.paused) this.#held.push(bytes);
+    else this.handlers.onData(bytes);
   }
 
   /** Server side: answers the ConnectRequest. */

@@ -777,6 +777,81 @@ describe('SessionEngine auth, read-only, close', () => {
     expect(c.writeCalls - writesBefore).toBeLessThan(2000 / 16);
   });
 
+  describe('read coalescing (a transport that can pause reading)', () => {
+    async function deepPipeline(n: number) {
+      const zk = new FakeZk();
+      const { engine } = makeEngine(zk);
+      const c = await zk.conn(0);
+      c.enablePausing();
+      c.handshake({ sessionId: 5n });
+      await engine.waitForConnection();
+      const replies = Array.from({ length: n }, (_, i) =>
+        engine.request({ op: 'getData', path: `/n${i}`, watch: false }),
+      );
+      await c.waitFrames(n + 1);
+      const answer = (from: number, to: number) => {
+        for (const { xid, req } of c.requests.slice(from, to)) {
+          const path = req.op === 'getData' ? req.path : '';
+          c.reply(xid, { op: 'getData', data: Buffer.from(path), stat: STAT });
+        }
+      };
+      const paths = async () =>
+        (await Promise.all(replies)).map((r) => (r.op === 'getData' ? r.data.toString() : ''));
+      return { c, answer, paths };
+    }
+
+    it('pauses after a read while 64+ requests are unanswered, resumes by itself, loses and reorders nothing', async () => {
+      const { c, answer, paths } = await deepPipeline(100);
+      answer(0, 1); // 99 unanswered: the client stops reading
+      expect(c.pauses).toBe(1);
+      expect(c.paused).toBe(true);
+      answer(1, 20); // kept for the next read
+      await until(() => !c.paused, 3000, 'reading resumed');
+      answer(20, 100);
+      expect(await paths()).toEqual(Array.from({ length: 100 }, (_, i) => `/n${i}`));
+      await until(() => !c.paused, 3000, 'reading resumed for good');
+    });
+
+    it('never pauses a shallow pipeline', async () => {
+      const { c, answer, paths } = await deepPipeline(63);
+      for (let i = 0; i < 63; i++) answer(i, i + 1);
+      expect(await paths()).toHaveLength(63);
+      expect(c.pauses).toBe(0);
+    });
+
+    it('stops pausing for a while once a pause let the server answer half of what it had', async () => {
+      const { c, answer, paths } = await deepPipeline(300);
+      answer(0, 1); // 299 unanswered: pause
+      expect(c.pauses).toBe(1);
+      answer(1, 151); // the server answered half of them while the client did not read
+      await until(() => !c.paused, 3000, 'reading resumed');
+      answer(151, 152); // 148 still unanswered, but coalescing backs off
+      expect(c.pauses).toBe(1);
+      expect(c.paused).toBe(false);
+      answer(152, 300);
+      expect(await paths()).toHaveLength(300);
+    });
+
+    it('does not pause after a large read', async () => {
+      const zk = new FakeZk();
+      const { engine } = makeEngine(zk);
+      const c = await zk.conn(0);
+      c.enablePausing();
+      c.handshake({ sessionId: 5n });
+      await engine.waitForConnection();
+      const replies = Array.from({ length: 100 }, () =>
+        engine.request({ op: 'getData', path: '/big', watch: false }),
+      );
+      await c.waitFrames(101);
+      const [first] = c.requests;
+      c.reply(first!.xid, { op: 'getData', data: Buffer.alloc(32 * 1024, 1), stat: STAT });
+      expect(c.pauses).toBe(0);
+      for (const { xid } of c.requests.slice(1))
+        c.reply(xid, { op: 'getData', data: Buffer.alloc(1), stat: STAT });
+      expect((await Promise.all(replies)).length).toBe(100);
+    });
+  });
+
   it('drops a connection that sends garbage framing, fails its requests, and reconnects', async () => {
     const zk = new FakeZk();
     const { engine } = makeEngine(zk);
