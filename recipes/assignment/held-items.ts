@@ -21,6 +21,8 @@ export interface HeldItem {
   readonly epoch: number;
   /** The item's version while we own it: what fenced progress writes check. */
   fence: number;
+  /** Our owner node's czxid, when known (a claim of ours, or an adopted node's record). */
+  czxid: bigint | undefined;
   /** The owner node was seen to be ours since the last pause. */
   verified: boolean;
   controller: AbortController | null;
@@ -108,16 +110,24 @@ export class HeldItems {
     for (const czxid of this.#deadCzxids) if (!visible.has(czxid)) this.#deadCzxids.delete(czxid);
   }
 
-  /** Holds an item claimed just now at `epoch` (verified). */
-  hold(item: string, epoch: number): HeldItem {
-    const held: HeldItem = { item, epoch, fence: epoch, verified: true, controller: null, view: null };
+  /** Holds an item claimed just now at `epoch` (verified); `czxid` is our owner node's. */
+  hold(item: string, epoch: number, czxid: bigint): HeldItem {
+    const held: HeldItem = { item, epoch, fence: epoch, czxid, verified: true, controller: null, view: null };
     this.#held.set(item, held);
     return held;
   }
 
-  /** Holds an item whose owner node turned out to be ours (fence unknown: not verified yet). */
-  adopt(item: string): void {
-    this.#held.set(item, { item, epoch: -1, fence: -1, verified: false, controller: null, view: null });
+  /** Holds an item whose owner node (`czxid`) turned out to be ours (fence unknown: not verified yet). */
+  adopt(item: string, czxid: bigint): void {
+    this.#held.set(item, {
+      item,
+      epoch: -1,
+      fence: -1,
+      czxid,
+      verified: false,
+      controller: null,
+      view: null,
+    });
   }
 
   /** Gives `held` a new signal and lists it (from the next {@link HeldItems.emit}). */
@@ -166,10 +176,13 @@ export class HeldItems {
   /** Stops holding `item` and deletes our owner node of it (kicks the loop when done). */
   async release(item: string): Promise<void> {
     const { client, paths, nonce } = this.#deps;
+    const held = this.#held.get(item);
     this.#held.delete(item);
     this.#releasing.add(item);
     try {
-      const czxid = await releaseOwnerNode(client, paths, item, nonce, this.sessionId);
+      const fenced =
+        held?.verified && held.czxid !== undefined ? { fence: held.fence, czxid: held.czxid } : undefined;
+      const czxid = await releaseOwnerNode(client, paths, item, nonce, this.sessionId, fenced);
       if (czxid !== undefined) this.#deadCzxids.add(czxid);
     } finally {
       this.#releasing.delete(item);

@@ -11,22 +11,48 @@ import { decodeOwner, encodeOwner } from './owner-record.js';
 import type { WorkPaths } from './work-paths.js';
 
 /**
- * How a claim ended: `claimed` (with the new epoch), `taken` (an owner node exists), `changed`
- * (the item was modified meanwhile: try again), `gone` (the item was removed), `failed`.
+ * An item node's data at a version, as read (or as our own claim left it): what a claim
+ * re-writes to bump the version.
  *
  * @example
  * ```ts
- * const r: ClaimResult = { kind: 'claimed', epoch: 3 };
+ * const known: ItemSnapshot = { data: Buffer.from('{}'), version: 3, mzxid: 0x1002n };
+ * ```
+ */
+export interface ItemSnapshot {
+  readonly data: Buffer;
+  readonly version: number;
+  /** The zxid of the write that made this version. */
+  readonly mzxid: bigint;
+}
+
+/**
+ * How a claim ended: `claimed` (with the new epoch, the owner node's czxid and the item as the
+ * claim left it), `taken` (an owner node exists), `changed` (the item was modified meanwhile:
+ * try again), `gone` (the item was removed), `failed`.
+ *
+ * @example
+ * ```ts
+ * const r: ClaimResult = { kind: 'taken' };
  * ```
  */
 export type ClaimResult =
-  | { readonly kind: 'claimed'; readonly epoch: number }
+  | {
+      readonly kind: 'claimed';
+      readonly epoch: number;
+      readonly czxid: bigint;
+      readonly item: ItemSnapshot;
+    }
   | { readonly kind: 'taken' | 'changed' | 'gone' }
   | { readonly kind: 'failed'; readonly error: unknown };
 
 /**
  * Takes an item in one multi: create its ephemeral owner node and re-write the item's data at
- * the version just read, which bumps that version: the new epoch (fencing token).
+ * its current version, which bumps that version: the new epoch (fencing token). With `known`
+ * (the item as last read) the multi goes out at once; when the item moved on since, the
+ * version check fails, nothing is written, and the claim reads the item and tries once more.
+ * The version check also guarantees that the data written back is the data at that version:
+ * a user's edit of the item is never overwritten.
  *
  * @example
  * ```ts
@@ -39,21 +65,44 @@ export async function claimItem(
   item: string,
   worker: string,
   nonce: string,
+  known?: ItemSnapshot,
 ): Promise<ClaimResult> {
   const itemPath = paths.item(item);
-  try {
-    const { data, stat } = await client.getData(itemPath);
-    await client
-      .multi()
-      .create(paths.owner(item), encodeOwner(worker, nonce), { mode: 'ephemeral' })
-      .setData(itemPath, data, { version: stat.version })
-      .commit();
-    return { kind: 'claimed', epoch: stat.version + 1 };
-  } catch (error) {
-    if (error instanceof NodeExistsError) return { kind: 'taken' };
-    if (error instanceof BadVersionError) return { kind: 'changed' };
-    if (error instanceof NoNodeError) return { kind: 'gone' };
-    return { kind: 'failed', error };
+  let snapshot = known;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (!snapshot) {
+        const { data, stat } = await client.getData(itemPath);
+        snapshot = { data, version: stat.version, mzxid: stat.mzxid };
+      }
+      const [, written] = await client
+        .multi()
+        .create(paths.owner(item), encodeOwner(worker, nonce), { mode: 'ephemeral' })
+        .setData(itemPath, snapshot.data, { version: snapshot.version })
+        .commit();
+      if (written?.type !== 'setData') {
+        return { kind: 'failed', error: new Error(`unexpected multi results claiming ${item}`) };
+      }
+      const stat = written.stat;
+      return {
+        kind: 'claimed',
+        epoch: stat.version,
+        // one multi is one transaction: the owner node's czxid is the item's new mzxid
+        czxid: stat.mzxid,
+        item: { data: snapshot.data, version: stat.version, mzxid: stat.mzxid },
+      };
+    } catch (error) {
+      if (error instanceof NodeExistsError) return { kind: 'taken' };
+      if (error instanceof BadVersionError) {
+        if (known !== undefined && attempt === 0) {
+          snapshot = undefined; // what we knew was stale: read it and try again
+          continue;
+        }
+        return { kind: 'changed' };
+      }
+      if (error instanceof NoNodeError) return { kind: 'gone' };
+      return { kind: 'failed', error };
+    }
   }
 }
 
@@ -134,6 +183,13 @@ export async function writeFencedProgress(
  * deleted, or `undefined` when there was nothing of ours to delete (gone, someone else's, our
  * session is over, client closed).
  *
+ *
+ * With `fenced` (our claim's fence and owner czxid) it first tries one round trip: a multi that
+ * checks the item is still at our fence and deletes the owner node. Only a claim moves the
+ * item's version, and every claim creates an owner node, so while the item is at our fence the
+ * owner node is ours. When the check fails (a user edited the item, say) it falls back to
+ * reading the node.
+ *
  * @example
  * ```ts
  * const deleted = await releaseOwnerNode(client, paths, 'host-1', nonce, client.sessionId);
@@ -145,8 +201,19 @@ export async function releaseOwnerNode(
   item: string,
   nonce: string,
   sessionId: bigint,
+  fenced?: { fence: number; czxid: bigint },
 ): Promise<bigint | undefined> {
   const path = paths.owner(item);
+  if (fenced && fenced.fence >= 0 && client.sessionId === sessionId) {
+    try {
+      await client.multi().check(paths.item(item), fenced.fence).delete(path).commit();
+      return fenced.czxid;
+    } catch (err) {
+      // the item is gone (and with it its owner node), or the owner node is: nothing to delete
+      if (err instanceof NoNodeError) return undefined;
+      // BadVersion (the item moved on) or a transient error: read and decide below
+    }
+  }
   for (let attempt = 1; ; attempt++) {
     if (client.state === 'closed' || client.state === 'lost' || client.sessionId !== sessionId)
       return undefined;

@@ -5,6 +5,7 @@ import {
   type WatchListener,
   type ZooKeeperClient,
 } from '../../src/index.js';
+import type { ItemSnapshot } from './item-ops.js';
 import { decodeOwner, type OwnerRecord } from './owner-record.js';
 import type { WorkPaths } from './work-paths.js';
 
@@ -16,6 +17,9 @@ const READ_BATCH = 256;
  * one-shot watches: one children watch on `<root>/items` and one data/exists watch per owner
  * node (progress writes trigger nothing). Each change calls `onChange`. Transient read errors
  * and `session-lost` events set `stale`; the owner calls `resync()` once connected again.
+ *
+ * It also keeps each item node's data and version as last read (no watch), so that a claim can
+ * go out without reading the item first (see {@link OwnershipView.knownItem}).
  *
  * @example
  * ```ts
@@ -37,6 +41,9 @@ export class OwnershipView {
   readonly #onOwnerDeleted: (item: string) => void;
   readonly #ownerListeners = new Map<string, WatchListener>();
   readonly #ownerReads = new Map<string, number>();
+  readonly #snapshots = new Map<string, ItemSnapshot>();
+  /** item → the newest owner node czxid seen: the zxid of the item's latest claim known. */
+  readonly #claimZxids = new Map<string, bigint>();
   #itemsRead = 0;
   #closed = false;
   readonly #itemsListener: WatchListener = (e) => this.#onItemsEvent(e);
@@ -73,6 +80,40 @@ export class OwnershipView {
     await this.#readItems(true);
   }
 
+  /**
+   * The item's data and version as last read, unless a claim newer than that read is known
+   * (every claim re-writes the item): then `undefined`, and the claim reads it. A snapshot that
+   * is stale anyway (a user edited the item) only costs the claim a failed version check.
+   *
+   * @example
+   * ```ts
+   * await claimItem(client, paths, 'a', workerId, nonce, view.knownItem('a'));
+   * ```
+   */
+  knownItem(item: string): ItemSnapshot | undefined {
+    const snapshot = this.#snapshots.get(item);
+    if (!snapshot) return undefined;
+    return snapshot.mzxid >= (this.#claimZxids.get(item) ?? 0n) ? snapshot : undefined;
+  }
+
+  /**
+   * Records the item as our own claim left it (`czxid`: the claim's owner node).
+   *
+   * @example
+   * ```ts
+   * if (r.kind === 'claimed') view.rememberItem('a', r.item, r.czxid);
+   * ```
+   */
+  rememberItem(item: string, snapshot: ItemSnapshot, czxid: bigint): void {
+    this.#noteClaim(item, czxid);
+    const known = this.#snapshots.get(item);
+    if (this.items.has(item) && (!known || known.mzxid < snapshot.mzxid)) this.#snapshots.set(item, snapshot);
+  }
+
+  #noteClaim(item: string, czxid: bigint): void {
+    if ((this.#claimZxids.get(item) ?? 0n) < czxid) this.#claimZxids.set(item, czxid);
+  }
+
   /** Re-reads one item's owner (for example after a create found it taken). @example `view.refreshOwner('a')` */
   refreshOwner(item: string): Promise<void> {
     return this.#readOwner(item);
@@ -101,6 +142,8 @@ export class OwnershipView {
       if (!next.has(item)) {
         this.items.delete(item);
         this.owners.delete(item);
+        this.#snapshots.delete(item);
+        this.#claimZxids.delete(item);
         changed = true;
       }
     }
@@ -108,7 +151,24 @@ export class OwnershipView {
     if (changed) this.#onChange();
     const toRead = all ? children : added;
     for (let i = 0; i < toRead.length; i += READ_BATCH) {
-      await Promise.all(toRead.slice(i, i + READ_BATCH).map((item) => this.#readOwner(item)));
+      const batch = toRead.slice(i, i + READ_BATCH);
+      await Promise.all([
+        ...batch.map((item) => this.#readOwner(item)),
+        ...batch.map((item) => this.#readSnapshot(item)),
+      ]);
+    }
+  }
+
+  /** Reads the item node's data and version (no watch); failures only leave it unknown. */
+  async #readSnapshot(item: string): Promise<void> {
+    try {
+      const { data, stat } = await this.#client.getData(this.#paths.item(item));
+      const known = this.#snapshots.get(item);
+      if (this.items.has(item) && (!known || known.mzxid < stat.mzxid)) {
+        this.#snapshots.set(item, { data, version: stat.version, mzxid: stat.mzxid });
+      }
+    } catch {
+      // unknown: a claim reads it
     }
   }
 
@@ -134,6 +194,7 @@ export class OwnershipView {
     } catch (err) {
       return this.#fail(err);
     }
+    if (owner) this.#noteClaim(item, owner.czxid);
     if (this.#ownerReads.get(item) !== seq || this.#closed || !this.items.has(item)) return;
     const before = this.owners.get(item);
     if (owner) this.owners.set(item, owner);
@@ -147,8 +208,13 @@ export class OwnershipView {
       l = (e: WatchEvent) => {
         if (e.type === 'session-lost') this.#fail();
         else if (e.type !== 'closed' && e.type !== 'watch-removed') {
-          if (e.type === 'deleted' && !this.#closed) this.#onOwnerDeleted(item);
+          // The read below starts first (it invalidates any read in flight), then a deletion is
+          // applied at once: no need to wait for the read's NoNode to let a claim go out.
           void this.#readOwner(item);
+          if (e.type === 'deleted' && !this.#closed) {
+            this.#onOwnerDeleted(item);
+            if (this.owners.delete(item)) this.#onChange();
+          }
         }
       };
       this.#ownerListeners.set(item, l);

@@ -145,7 +145,7 @@ export class RebalanceLoop {
         // expires that session. Nobody can claim the item before (the node exists).
         continue;
       }
-      if (o.nonce === nonce && !held.has(item)) held.adopt(item);
+      if (o.nonce === nonce && !held.has(item)) held.adopt(item, o.czxid);
       owners.set(item, o.worker);
     }
     held.pruneDead(visible);
@@ -178,9 +178,10 @@ export class RebalanceLoop {
   async #claim(item: string): Promise<void> {
     const ctx = this.#ctx;
     if (!this.#active || ctx.isClosing()) return;
-    const r = await claimItem(ctx.client, ctx.paths, item, ctx.workerId, ctx.nonce);
+    const r = await claimItem(ctx.client, ctx.paths, item, ctx.workerId, ctx.nonce, ctx.view.knownItem(item));
     if (r.kind === 'claimed') {
-      const h = ctx.held.hold(item, r.epoch);
+      ctx.view.rememberItem(item, r.item, r.czxid);
+      const h = ctx.held.hold(item, r.epoch, r.czxid);
       if (this.#active && !ctx.isClosing()) ctx.held.activate(h);
     } else if (r.kind === 'taken') void ctx.view.refreshOwner(item);
     else if (r.kind === 'changed') this.kick();

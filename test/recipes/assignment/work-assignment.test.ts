@@ -153,6 +153,42 @@ describe('WorkAssignment', () => {
 });
 
 describe('WorkAssignment edge cases', () => {
+  it("a user's edit of an item survives the claims and releases that move it (no stale data written back)", async () => {
+    const cs = await clients(3);
+    const names = ITEMS.slice(0, 4);
+    await addWorkItems(cs[0]!, '/logs', names, { data: (i) => `${i}:v1` });
+    const first = new WorkAssignment(cs[0]!, '/logs', { workerId: 'first' });
+    // capacity 0: it reads every item now (its claims may go out without reading), takes none
+    const second = new WorkAssignment(cs[1]!, '/logs', { workerId: 'second', capacity: 0 });
+    await Promise.all([first.start({ timeoutMs: 10_000 }), second.start({ timeoutMs: 10_000 })]);
+    await eventually(async () => {
+      const owners = await expectExactlyOnce(cs[0]!, [first, second], names);
+      expect(counts(owners)).toEqual(new Map([['first', 4]]));
+    });
+    // edited behind both workers' backs: first's fences and second's snapshots are stale now
+    for (const item of names) await cs[2]!.setData(`/logs/items/${item}`, `${item}:v2`);
+    await second.setCapacity(1);
+    const moved = await eventually(async () => {
+      const owners = await expectExactlyOnce(cs[0]!, [first, second], names);
+      expect(counts(owners)).toEqual(
+        new Map([
+          ['first', 2],
+          ['second', 2],
+        ]),
+      );
+      return names.filter((i) => owners.get(i) === 'second');
+    });
+    for (const item of names) {
+      const { data, stat } = await cs[2]!.getData(`/logs/items/${item}`);
+      expect(data.toString()).toBe(`${item}:v2`);
+      // v1 (0), the first claim (1), the edit (2), and for a moved item its new claim (3)
+      expect(stat.version).toBe(moved.includes(item) ? 3 : 2);
+    }
+    for (const a of second.assignments) expect(a.epoch).toBe(3);
+    await Promise.all([first.close(), second.close()]);
+    expect(await readWorkOwners(cs[0]!, '/logs')).toEqual(new Map());
+  });
+
   it('an owner node deleted by someone else stops the work at once; the item is claimed again with a new epoch', async () => {
     const [client] = await clients(1);
     await addWorkItems(client!, '/logs', ['x']);
