@@ -1,7 +1,8 @@
 // Config propagation: one writer changes a config node; 20 watching sessions receive every value.
 // Latency = time from issuing setData to each watcher's delivery. Ours: ConfigStore's watchData
 // stream (one server watch per session); baseline: the hand-written getData+watcher loop on
-// node-zookeeper-client (bench/baseline/config-watch.ts). Same ensemble, interleaved runs.
+// node-zookeeper-client (bench/baseline/config-watch.ts). Same ensemble; both sides watch at
+// once (their own nodes) and the updates alternate between them.
 import { randomUUID } from 'node:crypto';
 import { watchData } from '../recipes/cache/index.js';
 import { connect, type ZooKeeperClient } from '../src/index.js';
@@ -20,34 +21,70 @@ interface Side {
   close(): Promise<void>;
 }
 
-/** Issues UPDATES sequential changes, each after every watcher saw the previous one. */
-async function measure(writer: ZooKeeperClient, path: string, side: Side): Promise<number[]> {
-  const sentAt = new Map<number, number>();
-  const samples: number[] = [];
-  let pending = 0;
-  let wake: (() => void) | null = null;
-  const got = (seq: number) => {
-    const t = sentAt.get(seq);
+/**
+ * Watcher `i` of either side talks to server `i mod n`: both sides then have as many watchers
+ * on each server (a follower that applies a commit later delays its watchers; with random host
+ * choice one side could draw more of them).
+ */
+function serverFor(connectString: string, i: number): string {
+  const hosts = connectString.split(',');
+  return hosts[i % hosts.length] as string;
+}
+
+/** One side's samples while it is measured. */
+class Tracker {
+  readonly samples: number[] = [];
+  readonly #sentAt = new Map<number, number>();
+  #pending = 0;
+  #wake: (() => void) | null = null;
+
+  readonly got = (seq: number): void => {
+    const t = this.#sentAt.get(seq);
     if (t === undefined) return;
-    samples.push(nowMs() - t);
-    if (--pending === 0) wake?.();
+    this.samples.push(nowMs() - t);
+    if (--this.#pending === 0) this.#wake?.();
   };
-  await Promise.all(Array.from({ length: WATCHERS }, (_, i) => side.watch(i, got)));
-  for (let seq = 1; seq <= UPDATES; seq++) {
-    pending = WATCHERS;
+
+  /** Sends `seq` with `write` and resolves once every watcher saw it. */
+  async update(seq: number, write: () => Promise<unknown>): Promise<void> {
+    this.#pending = WATCHERS;
     const done = new Promise<void>((r) => {
-      wake = r;
+      this.#wake = r;
     });
-    sentAt.set(seq, nowMs());
-    await writer.setData(path, String(seq));
+    this.#sentAt.set(seq, nowMs());
+    await write();
     await done;
   }
-  await side.close();
-  return samples;
+}
+
+/**
+ * Both sides watch at once (each its own node); updates alternate between them (which goes
+ * first alternates too), each after every watcher of that side saw the previous one. A server
+ * or GC hiccup then lands on either side alike, instead of on whichever side ran at that time.
+ */
+async function measurePair(
+  writer: ZooKeeperClient,
+  paths: readonly [string, string],
+  sides: readonly [Side, Side],
+): Promise<[number[], number[]]> {
+  const trackers = [new Tracker(), new Tracker()] as const;
+  const watching = ([0, 1] as const).flatMap((s) =>
+    Array.from({ length: WATCHERS }, (_, i) => sides[s].watch(i, trackers[s].got)),
+  );
+  await Promise.all(watching);
+  for (let seq = 1; seq <= UPDATES; seq++) {
+    for (const s of seq % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
+      await trackers[s].update(seq, () => writer.setData(paths[s], String(seq)));
+    }
+  }
+  await Promise.all(sides.map((side) => side.close()));
+  return [trackers[0].samples, trackers[1].samples];
 }
 
 async function oursSide(connectString: string, path: string): Promise<Side> {
-  const clients = await Promise.all(Array.from({ length: WATCHERS }, () => connect(connectString)));
+  const clients = await Promise.all(
+    Array.from({ length: WATCHERS }, (_, i) => connect(serverFor(connectString, i))),
+  );
   const subs: { unsubscribe(): void }[] = [];
   return {
     watch: (i, got) =>
@@ -68,7 +105,9 @@ async function oursSide(connectString: string, path: string): Promise<Side> {
 }
 
 async function baselineSide(connectString: string, path: string): Promise<Side> {
-  const clients = await Promise.all(Array.from({ length: WATCHERS }, () => connectNzc(connectString)));
+  const clients = await Promise.all(
+    Array.from({ length: WATCHERS }, (_, i) => connectNzc(serverFor(connectString, i))),
+  );
   const stops: (() => void)[] = [];
   return {
     watch: (i, got) =>
@@ -90,32 +129,26 @@ async function baselineSide(connectString: string, path: string): Promise<Side> 
 }
 
 /**
- * Runs the config propagation benchmark (a warm-up, then ours and baseline interleaved, 5 rounds
- * each); p50 and p99 are the medians of the per-round percentiles.
+ * Runs the config propagation benchmark: a warm-up round, then 5 rounds, each with new sessions
+ * on both sides watching at once and updates alternating between them; p50 and p99 are over
+ * every round's samples pooled.
  */
 export async function run(ctx: Pick<BenchContext, 'connectString'>): Promise<BenchResult[]> {
   const root = `/bench-config-${randomUUID()}`;
   const writer = await connect(ctx.connectString);
-  // per round: that round's samples; a figure is the median over rounds of the round's percentile,
-  // so that one server GC pause during one side's round does not decide the comparison
+  // per round: that round's samples (every round has new sessions)
   const ours: number[][] = [];
   const base: number[][] = [];
   try {
+    const paths = [`${root}/ours`, `${root}/baseline`] as const;
     await writer.create(root, '0');
+    for (const p of paths) await writer.create(p, '0');
     for (let round = 0; round <= ROUNDS; round++) {
-      // round 0 warms both sides up (JIT, connections) and is discarded
-      // alternate which side goes first, so neither always runs on a warmer or busier machine
-      const runOurs = async () => {
-        await writer.setData(root, '0');
-        return measure(writer, root, await oursSide(ctx.connectString, root));
-      };
-      const runBase = async () => {
-        await writer.setData(root, '0');
-        return measure(writer, root, await baselineSide(ctx.connectString, root));
-      };
-      const first = round % 2 === 0 ? await runOurs() : await runBase();
-      const second = round % 2 === 0 ? await runBase() : await runOurs();
-      const [a, b] = round % 2 === 0 ? [first, second] : [second, first];
+      // round 0 warms both sides up (JIT, connections) and is discarded; each round has new sessions
+      const [a, b] = await measurePair(writer, paths, [
+        await oursSide(ctx.connectString, paths[0]),
+        await baselineSide(ctx.connectString, paths[1]),
+      ]);
       if (round > 0) {
         ours.push(a);
         base.push(b);
@@ -126,11 +159,8 @@ export async function run(ctx: Pick<BenchContext, 'connectString'>): Promise<Ben
     await writer.close();
   }
   const label = `config propagation to ${WATCHERS} sessions (${UPDATES * ROUNDS} updates)`;
-  const over = (rounds: number[][], p: number) =>
-    percentile(
-      rounds.map((r) => percentile(r, p)),
-      50,
-    );
+  // the sides ran interleaved, so a bad stretch hit both: pool every round's samples
+  const over = (rounds: number[][], p: number) => percentile(rounds.flat(), p);
   return [
     {
       name: `${label} p50`,
