@@ -12,35 +12,82 @@ const SEQUENTIAL_OPS = 2000;
 const PIPELINED_OPS = 20_000;
 const IN_FLIGHT = 256;
 const PIPELINED_WARMUP_OPS = 5000;
+const FIRST_WARMUP_OPS = 3000;
 const PAYLOAD = Buffer.alloc(128, 7);
-
-interface Figures {
-  p50: number;
-  p99: number;
-  opsPerSec: number;
-  cpuMicrosPerOp: number;
-}
 
 interface Ops {
   setData(path: string, data: Buffer): Promise<unknown>;
   getData(path: string): Promise<unknown>;
 }
 
-async function measure(ops: Ops, path: string): Promise<Figures> {
-  // warm up both the JIT and the server's session
-  for (let i = 0; i < 200; i++) await ops.setData(path, PAYLOAD);
-  const latencies: number[] = [];
+/** One client with its own node to work on. */
+interface Side {
+  ops: Ops;
+  path: string;
+  close(): Promise<void>;
+}
+
+async function oursSide(server: string, path: string): Promise<Side> {
+  const client = await connect(server, { sessionTimeoutMs: 10_000 });
+  await client.create(path, PAYLOAD);
+  return {
+    ops: { setData: (p, d) => client.setData(p, d), getData: (p) => client.getData(p) },
+    path,
+    async close() {
+      await client.delete(path);
+      await client.close();
+    },
+  };
+}
+
+async function baselineSide(server: string, path: string): Promise<Side> {
+  const client = await connectNzc(server);
+  await call<string>((cb) => client.create(path, PAYLOAD, cb));
+  return {
+    ops: {
+      setData: (p, d) => call((cb) => client.setData(p, d, cb)),
+      getData: (p) => call((cb) => client.getData(p, cb)),
+    },
+    path,
+    async close() {
+      await call<void>((cb) => client.remove(path, cb));
+      await closeNzc(client);
+    },
+  };
+}
+
+/**
+ * Sequential setData latencies of both sides, interleaved op by op (which side goes first
+ * alternates), so that a server or GC hiccup lands on either side alike.
+ */
+async function latencies(sides: readonly [Side, Side], warmUpOps: number): Promise<[number[], number[]]> {
+  const out: [number[], number[]] = [[], []];
+  // warm up both the JIT and the server's sessions
+  for (let i = 0; i < warmUpOps; i++) for (const side of sides) await side.ops.setData(side.path, PAYLOAD);
   for (let i = 0; i < SEQUENTIAL_OPS; i++) {
-    const t0 = nowMs();
-    await ops.setData(path, PAYLOAD);
-    latencies.push(nowMs() - t0);
+    for (const s of i % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
+      const side = sides[s];
+      const t0 = nowMs();
+      await side.ops.setData(side.path, PAYLOAD);
+      out[s].push(nowMs() - t0);
+    }
   }
+  return out;
+}
+
+interface Pipelined {
+  opsPerSec: number;
+  cpuMicrosPerOp: number;
+}
+
+/** Pipelined getData throughput and client CPU per op of one side (alone: it is a burst). */
+async function pipelined(side: Side): Promise<Pipelined> {
   let issued = 0;
   let limit = PIPELINED_WARMUP_OPS;
   const worker = async (): Promise<void> => {
     while (issued < limit) {
       issued++;
-      await ops.getData(path);
+      await side.ops.getData(side.path);
     }
   };
   // warm the pipelined path too, so that JIT compilation of it is not measured as its CPU
@@ -51,45 +98,7 @@ async function measure(ops: Ops, path: string): Promise<Figures> {
   const t0 = nowMs();
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   const elapsedMs = nowMs() - t0;
-  return {
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    opsPerSec: (PIPELINED_OPS / elapsedMs) * 1000,
-    cpuMicrosPerOp: cpuMicros(cpu0) / PIPELINED_OPS,
-  };
-}
-
-async function measureOurs(server: string, path: string): Promise<Figures> {
-  const client = await connect(server, { sessionTimeoutMs: 10_000 });
-  try {
-    await client.create(path, PAYLOAD);
-    const figures = await measure(
-      { setData: (p, d) => client.setData(p, d), getData: (p) => client.getData(p) },
-      path,
-    );
-    await client.delete(path);
-    return figures;
-  } finally {
-    await client.close();
-  }
-}
-
-async function measureBaseline(server: string, path: string): Promise<Figures> {
-  const client = await connectNzc(server);
-  try {
-    await call<string>((cb) => client.create(path, PAYLOAD, cb));
-    const figures = await measure(
-      {
-        setData: (p, d) => call((cb) => client.setData(p, d, cb)),
-        getData: (p) => call((cb) => client.getData(p, cb)),
-      },
-      path,
-    );
-    await call<void>((cb) => client.remove(path, cb));
-    return figures;
-  } finally {
-    await closeNzc(client);
-  }
+  return { opsPerSec: (PIPELINED_OPS / elapsedMs) * 1000, cpuMicrosPerOp: cpuMicros(cpu0) / PIPELINED_OPS };
 }
 
 const ROUNDS = 5;
@@ -98,39 +107,50 @@ function median(values: number[]): number {
   return percentile(values, 50);
 }
 
-function medianFigures(rounds: Figures[]): Figures {
-  return {
-    p50: median(rounds.map((r) => r.p50)),
-    p99: median(rounds.map((r) => r.p99)),
-    opsPerSec: median(rounds.map((r) => r.opsPerSec)),
-    cpuMicrosPerOp: median(rounds.map((r) => r.cpuMicrosPerOp)),
-  };
+interface Figures {
+  p50: number;
+  p99: number;
+  opsPerSec: number;
+  cpuMicrosPerOp: number;
 }
 
 /**
- * Runs the client benchmark; both clients talk to the same single server. Rounds alternate
- * between the baseline and ours (and which of them goes first), and each figure is the median
- * over the rounds, so that a passing load on the machine hits both sides alike.
+ * Runs the client benchmark; both clients talk to the same single server. Each round opens new
+ * sessions on both sides, measures their sequential latencies interleaved, then each side's
+ * pipelined burst alone (which side goes first alternates). Latency percentiles are over all
+ * rounds pooled; throughput and CPU are the medians over the rounds.
  */
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const id = randomUUID().slice(0, 8);
-  const baselineRounds: Figures[] = [];
-  const ourRounds: Figures[] = [];
+  const lat: [number[], number[]] = [[], []];
+  const bursts: [Pipelined[], Pipelined[]] = [[], []];
   for (let round = 0; round < ROUNDS; round++) {
-    // alternate which side goes first: the side that follows the other's pipelined burst meets
-    // the server's after-effects (GC) in its sequential latency phase
-    const base = () => measureBaseline(ctx.singleServer, `/bench-nzc-${id}-${round}`);
-    const ours = () => measureOurs(ctx.singleServer, `/bench-ours-${id}-${round}`);
-    if (round % 2 === 0) {
-      baselineRounds.push(await base());
-      ourRounds.push(await ours());
-    } else {
-      ourRounds.push(await ours());
-      baselineRounds.push(await base());
+    const sides = [
+      await oursSide(ctx.singleServer, `/bench-ours-${id}-${round}`),
+      await baselineSide(ctx.singleServer, `/bench-nzc-${id}-${round}`),
+    ] as const;
+    try {
+      // the first round warms up longer: slow calls on a fresh process keep coming for the first
+      // couple of thousand (JIT tiering, on both sides: at the same call counts run after run)
+      const [a, b] = await latencies(sides, round === 0 ? FIRST_WARMUP_OPS : 200);
+      lat[0].push(...a);
+      lat[1].push(...b);
+      for (const s of round % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
+        bursts[s].push(await pipelined(sides[s]));
+      }
+    } finally {
+      await Promise.all(sides.map((side) => side.close()));
     }
   }
-  const baseline = medianFigures(baselineRounds);
-  const ours = medianFigures(ourRounds);
+  const figures = (s: 0 | 1): Figures => ({
+    p50: percentile(lat[s], 50),
+    p99: percentile(lat[s], 99),
+    opsPerSec: median(bursts[s].map((r) => r.opsPerSec)),
+    cpuMicrosPerOp: median(bursts[s].map((r) => r.cpuMicrosPerOp)),
+  });
+  const ours = figures(0);
+  const baseline = figures(1);
+
   return [
     {
       name: 'setData latency p50 (2000 sequential)',
