@@ -3,8 +3,9 @@
 //    batched background deletes) vs create(EPHEMERAL_SEQUENTIAL) + remove per id;
 // 2. batched ids: 2048 ids as nextIds(32) vs the same per-id create + remove;
 // 3. discovery propagation: start registering an instance, time until a watching session lists it
-//    (p50/p99 over 200 rounds, after 10 unrecorded warm-up rounds on each side: the first
-//    registration also creates the service's parent nodes) vs a getChildren-watch + getData loop.
+//    (p50/p99 over 200 rounds, after 20 unrecorded warm-up rounds: the first registration also
+//    creates the service's parent nodes) vs a getChildren-watch + getData loop. Both sides stand
+//    at once and their rounds alternate; each round ends once the removal was seen.
 import { randomUUID } from 'node:crypto';
 import { filter, firstValueFrom } from 'rxjs';
 import { ServiceDiscovery, ServiceRegistry } from '../recipes/discovery/index.js';
@@ -24,7 +25,7 @@ const SESSIONS = 4;
 const CALLERS = 8;
 const IDS = 2048;
 const ROUNDS = 200;
-const WARMUP_ROUNDS = 10;
+const WARMUP_ROUNDS = 20;
 
 async function withClients<T>(cs: string, n: number, fn: (c: ZooKeeperClient[]) => Promise<T>): Promise<T> {
   const clients = await Promise.all(
@@ -97,64 +98,79 @@ async function baselineIds(cs: string, path: string): Promise<number> {
   });
 }
 
-async function oursPropagation(cs: string, base: string): Promise<number[]> {
-  return withClients(cs, 2, async ([reg, obs]) => {
-    const registry = new ServiceRegistry(reg!, { basePath: base });
-    const discovery = new ServiceDiscovery(obs!, { basePath: base });
-    const list$ = discovery.instances$('svc');
-    const sub = list$.subscribe();
-    await firstValueFrom(list$);
-    const samples: number[] = [];
-    for (let i = 0; i < WARMUP_ROUNDS + ROUNDS; i++) {
-      const id = `i${i}`;
+/** One side of the discovery benchmark: a registering and an observing session. */
+interface Propagation {
+  /** Registers `id`; resolves with ms until it is listed, after its removal was seen too. */
+  round(id: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function oursPropagation(cs: string, base: string): Promise<Propagation> {
+  const [reg, obs] = await Promise.all(
+    Array.from({ length: 2 }, () => connect(cs, { sessionTimeoutMs: 10_000 })),
+  );
+  const registry = new ServiceRegistry(reg!, { basePath: base });
+  const discovery = new ServiceDiscovery(obs!, { basePath: base });
+  const list$ = discovery.instances$('svc');
+  const sub = list$.subscribe();
+  await firstValueFrom(list$);
+  return {
+    async round(id) {
       const seen = firstValueFrom(list$.pipe(filter((l) => l.some((x) => x.id === id))));
       const start = nowMs();
       const registering = registry.register({ name: 'svc', id, address: '10.0.0.1', port: 80 });
       await seen;
-      if (i >= WARMUP_ROUNDS) samples.push(nowMs() - start);
+      const ms = nowMs() - start;
+      // the next round starts from a quiet system: the removal has been seen
+      const gone = firstValueFrom(list$.pipe(filter((l) => !l.some((x) => x.id === id))));
       await (await registering).unregister();
-    }
-    sub.unsubscribe();
-    return samples;
-  });
+      await gone;
+      return ms;
+    },
+    async close() {
+      sub.unsubscribe();
+      await Promise.all([reg!.close(), obs!.close()]);
+    },
+  };
 }
 
-async function baselinePropagation(cs: string, base: string): Promise<number[]> {
-  return withNzc(cs, 2, async ([reg, obs]) => {
-    const dir = `${base}/svc`;
-    await call<string>((cb) => reg!.mkdirp(dir, cb));
-    let known = new Map<string, unknown>();
-    let stopped = false;
-    let waiter: (() => void) | undefined;
-    const refresh = async (): Promise<void> => {
-      const children = await call<string[]>((cb) =>
-        obs!.getChildren(
-          dir,
-          () => {
-            if (!stopped) refresh().catch(() => undefined);
-          },
-          (err, c) => cb(err, c),
-        ),
-      );
-      const next = new Map<string, unknown>();
-      await Promise.all(
-        children.map(async (c) => {
-          const data = await call<Buffer>((cb) => obs!.getData(`${dir}/${c}`, (err, d) => cb(err, d)));
-          next.set(c, JSON.parse(data.toString()));
-        }),
-      );
-      known = next;
-      waiter?.();
-    };
-    await refresh();
-    const samples: number[] = [];
-    for (let i = 0; i < WARMUP_ROUNDS + ROUNDS; i++) {
-      const id = `i${i}`;
-      const seen = new Promise<void>((resolve) => {
-        waiter = () => {
-          if (known.has(id)) resolve();
-        };
-      });
+async function baselinePropagation(cs: string, base: string): Promise<Propagation> {
+  const [reg, obs] = await Promise.all(Array.from({ length: 2 }, () => connectNzc(cs)));
+  const dir = `${base}/svc`;
+  await call<string>((cb) => reg!.mkdirp(dir, cb));
+  let known = new Map<string, unknown>();
+  let stopped = false;
+  let waiter: (() => void) | undefined;
+  const refresh = async (): Promise<void> => {
+    const children = await call<string[]>((cb) =>
+      obs!.getChildren(
+        dir,
+        () => {
+          if (!stopped) refresh().catch(() => undefined);
+        },
+        (err, c) => cb(err, c),
+      ),
+    );
+    const next = new Map<string, unknown>();
+    await Promise.all(
+      children.map(async (c) => {
+        const data = await call<Buffer>((cb) => obs!.getData(`${dir}/${c}`, (err, d) => cb(err, d)));
+        next.set(c, JSON.parse(data.toString()));
+      }),
+    );
+    known = next;
+    waiter?.();
+  };
+  await refresh();
+  const until = (cond: () => boolean) =>
+    new Promise<void>((resolve) => {
+      waiter = () => {
+        if (cond()) resolve();
+      };
+    });
+  return {
+    async round(id) {
+      const seen = until(() => known.has(id));
       const start = nowMs();
       const body = JSON.stringify({
         name: 'svc',
@@ -167,13 +183,39 @@ async function baselinePropagation(cs: string, base: string): Promise<number[]> 
         reg!.create(`${dir}/${id}`, Buffer.from(body), nzc.CreateMode.EPHEMERAL, cb),
       );
       await seen;
-      if (i >= WARMUP_ROUNDS) samples.push(nowMs() - start);
+      const ms = nowMs() - start;
       await creating;
+      // the next round starts from a quiet system: the removal has been seen
+      const gone = until(() => !known.has(id));
       await call<void>((cb) => reg!.remove(`${dir}/${id}`, -1, (err) => cb(err, undefined)));
+      await gone;
+      return ms;
+    },
+    async close() {
+      stopped = true;
+      await Promise.all([closeNzc(reg!), closeNzc(obs!)]);
+    },
+  };
+}
+
+/** Both sides stand at once; their rounds alternate (which goes first too). */
+async function propagation(cs: string, root: string): Promise<[number[], number[]]> {
+  const sides = [
+    await oursPropagation(cs, `${root}/services`),
+    await baselinePropagation(cs, `${root}/services-b`),
+  ] as const;
+  const samples: [number[], number[]] = [[], []];
+  try {
+    for (let i = 0; i < WARMUP_ROUNDS + ROUNDS; i++) {
+      for (const s of i % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
+        const ms = await sides[s].round(`i${i}`);
+        if (i >= WARMUP_ROUNDS) samples[s].push(ms);
+      }
     }
-    stopped = true;
-    return samples;
-  });
+  } finally {
+    await Promise.all(sides.map((side) => side.close()));
+  }
+  return samples;
 }
 
 /** Runs the naming/discovery benchmarks (warm-up first, then best of 3 per side, interleaved). */
@@ -192,8 +234,7 @@ export async function run(ctx: Pick<BenchContext, 'connectString'>): Promise<Ben
       idsBatch = Math.max(idsBatch, await oursIds(cs, `${root}/batch`, 32));
       idsBase = Math.max(idsBase, await baselineIds(cs, `${root}/base`));
     }
-    const ours = await oursPropagation(cs, `${root}/services`);
-    const base = await baselinePropagation(cs, `${root}/services-b`);
+    const [ours, base] = await propagation(cs, root);
     return [
       {
         name: `unique ids, ${SESSIONS}x${CALLERS} callers, nextId()`,
