@@ -60,7 +60,8 @@ export class ConnectionAttempts {
     this.#opts = opts;
     this.#hosts = new HostProvider(opts.hosts, { shuffle: opts.shuffleHosts ?? true });
     this.#backoff = new ReconnectBackoff(opts.retryPolicy, this.#hosts.size);
-    this.#transport = opts.transport ?? netTransport(opts.tls);
+    this.#transport =
+      opts.transport ?? netTransport(opts.tls, { readCoalescing: opts.readCoalescing ?? true });
     this.#stats = hooks.stats;
     this.#onDue = hooks.onDue;
     this.#onSessionDeadline = hooks.onSessionDeadline;

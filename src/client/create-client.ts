@@ -26,6 +26,7 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
   auth: [],
   canBeReadOnly: false,
   shuffleHosts: true,
+  readCoalescing: true,
   tls: false,
   renewSessionOnExpiry: true,
   logger: noopLogger,
@@ -78,6 +79,7 @@ export function createClient(connectString: string, options: ClientOptions = {})
     auth,
     canBeReadOnly: o.canBeReadOnly,
     shuffleHosts: o.shuffleHosts,
+    readCoalescing: o.readCoalescing,
     ...(sasl ? { sasl } : {}),
     ...(tls ? { tls } : {}),
     renewSessionOnExpiry: o.renewSessionOnExpiry,
@@ -134,7 +136,7 @@ function checkOptions(o: Required<Omit<ClientOptions, 'sasl'>>): void {
   if (typeof o.retryPolicy?.delayMs !== 'function')
     throw new InvalidArgumentError('retryPolicy needs delayMs()');
   if (!Array.isArray(o.auth)) throw new InvalidArgumentError('auth must be an array');
-  for (const name of ['canBeReadOnly', 'shuffleHosts', 'renewSessionOnExpiry'] as const) {
+  for (const name of ['canBeReadOnly', 'shuffleHosts', 'readCoalescing', 'renewSessionOnExpiry'] as const) {
     if (typeof o[name] !== 'boolean')
       throw new InvalidArgumentError(`${name} must be a boolean, got ${String(o[name])}`);
   }

@@ -43,6 +43,8 @@ export interface EngineOptions {
   transport?: TransportFactory;
   /** False keeps the connect string's host order. Default true. */
   shuffleHosts?: boolean;
+  /** False: plain TCP connections read as data arrives, even under a deep pipeline. Default true. */
+  readCoalescing?: boolean;
   /** Interval of the first `isro` probe in read-only mode; doubles up to 60 s. Default 100. */
   rwProbeIntervalMs?: number;
 }

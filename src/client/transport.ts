@@ -128,17 +128,30 @@ class TcpTransport extends SocketTransport {
  * Plain TCP (`tlsOptions` absent) or TLS transports through Node's `net` / `tls`.
  *
  * @param tlsOptions `tls.connect` options (ca, cert, key, servername, ...); omit for plain TCP
+ * @param opts `readCoalescing: false` gives plain TCP connections that cannot pause reading (the
+ *   connection then never coalesces reads); TLS connections never can
  * @example
  * ```ts
  * const factory = netTransport({ ca: readFileSync('ca.pem') });
  * ```
  */
-export function netTransport(tlsOptions?: tls.ConnectionOptions): TransportFactory {
+export function netTransport(
+  tlsOptions?: tls.ConnectionOptions,
+  opts: { readCoalescing?: boolean } = {},
+): TransportFactory {
   return (host, handlers) => {
     if (tlsOptions) {
       const servername = tlsOptions.servername ?? (net.isIP(host.host) ? undefined : host.host);
       const socket = tls.connect({ ...tlsOptions, host: host.host, port: host.port, servername });
       return new SocketTransport(socket, handlers, 'secureConnect', false);
+    }
+    if (opts.readCoalescing === false) {
+      return new SocketTransport(
+        net.connect({ host: host.host, port: host.port }),
+        handlers,
+        'connect',
+        false,
+      );
     }
     return new TcpTransport(host, handlers);
   };

@@ -126,6 +126,29 @@ describe('exists / getData / setData / delete', () => {
   });
 });
 
+describe('pipelining', () => {
+  it.each([true, false])(
+    '2000 getData with 256 in flight all get their own node, in order (readCoalescing: %s)',
+    async (readCoalescing) => {
+      const client = await newClient({ readCoalescing });
+      const tx = client.multi();
+      for (let i = 0; i < 20; i++) tx.create(`/p${i}`, `v${i}`);
+      await tx.commit();
+      let next = 0;
+      const seen: string[] = [];
+      const worker = async () => {
+        while (next < 2000) {
+          const i = next++;
+          const { data } = await client.getData(`/p${i % 20}`);
+          seen[i] = data.toString();
+        }
+      };
+      await Promise.all(Array.from({ length: 256 }, worker));
+      expect(seen).toEqual(Array.from({ length: 2000 }, (_, i) => `v${i % 20}`));
+    },
+  );
+});
+
 describe('children', () => {
   it('lists child names, with and without the parent Stat', async () => {
     const zk = await newClient();

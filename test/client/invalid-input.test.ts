@@ -131,6 +131,9 @@ describe('invalid input is rejected before anything is sent', () => {
     expect(() => createClient(zkConnectString(), { shuffleHosts: 'no' as unknown as boolean })).toThrow(
       /shuffleHosts must be a boolean/,
     );
+    expect(() => createClient(zkConnectString(), { readCoalescing: 1 as unknown as boolean })).toThrow(
+      /readCoalescing must be a boolean/,
+    );
   });
 });
 
