@@ -1,6 +1,7 @@
 import {
   ClientClosedError,
   NoNodeError,
+  type ReadResult,
   type WatchEvent,
   type WatchListener,
   type ZooKeeperClient,
@@ -152,24 +153,32 @@ export class OwnershipView {
     const toRead = all ? children : added;
     for (let i = 0; i < toRead.length; i += READ_BATCH) {
       const batch = toRead.slice(i, i + READ_BATCH);
-      await Promise.all([
-        ...batch.map((item) => this.#readOwner(item)),
-        ...batch.map((item) => this.#readSnapshot(item)),
-      ]);
+      await Promise.all([...batch.map((item) => this.#readOwner(item)), this.#readSnapshots(batch)]);
     }
   }
 
-  /** Reads the item node's data and version (no watch); failures only leave it unknown. */
-  async #readSnapshot(item: string): Promise<void> {
+  /**
+   * Reads the items' data and versions (no watch) in one multiRead: one request for the whole
+   * batch, so that it does not hold up what this session asks after it. Failures only leave
+   * an item unknown (a claim then reads it).
+   */
+  async #readSnapshots(items: readonly string[]): Promise<void> {
+    let results: ReadResult[];
     try {
-      const { data, stat } = await this.#client.getData(this.#paths.item(item));
-      const known = this.#snapshots.get(item);
-      if (this.items.has(item) && (!known || known.mzxid < stat.mzxid)) {
-        this.#snapshots.set(item, { data, version: stat.version, mzxid: stat.mzxid });
-      }
+      results = await this.#client.multiRead(
+        items.map((item) => ({ type: 'getData', path: this.#paths.item(item) })),
+      );
     } catch {
-      // unknown: a claim reads it
+      return;
     }
+    items.forEach((item, i) => {
+      const r = results[i];
+      if (r?.type !== 'getData') return;
+      const known = this.#snapshots.get(item);
+      if (this.items.has(item) && (!known || known.mzxid < r.stat.mzxid)) {
+        this.#snapshots.set(item, { data: r.data, version: r.stat.version, mzxid: r.stat.mzxid });
+      }
+    });
   }
 
   async #readOwner(item: string): Promise<void> {
