@@ -14,6 +14,18 @@ import { NotItemOwnerError } from './not-item-owner-error.js';
 import type { OwnedItem } from './owned-item.js';
 import type { WorkPaths } from './work-paths.js';
 
+/**
+ * Identifies one incarnation of an item's owner node.
+ *
+ * @example
+ * ```ts
+ * ownerKey('host-1', 0x100000012n); // 'host-1@4294967314'
+ * ```
+ */
+export function ownerKey(item: string, czxid: bigint): string {
+  return `${item}@${czxid}`;
+}
+
 /** One held item. */
 export interface HeldItem {
   readonly item: string;
@@ -62,7 +74,8 @@ export class HeldItems {
   readonly #held = new Map<string, HeldItem>();
   readonly #releasing = new Set<string>();
   /** czxids of owner nodes of ours that we deleted: stale view records of them are ignored. */
-  readonly #deadCzxids = new Set<bigint>();
+  /** `item@czxid` of owner nodes of ours that we deleted (one claim may create several at one zxid). */
+  readonly #dead = new Set<string>();
   readonly #subject = new BehaviorSubject<readonly OwnedItem[]>([]);
 
   constructor(deps: HeldItemsDeps) {
@@ -101,13 +114,13 @@ export class HeldItems {
   }
 
   /** True for an owner node of ours that we deleted (a stale view record). */
-  isDead(czxid: bigint): boolean {
-    return this.#deadCzxids.has(czxid);
+  isDead(item: string, czxid: bigint): boolean {
+    return this.#dead.has(ownerKey(item, czxid));
   }
 
-  /** Forgets deleted owner nodes the view no longer shows. */
-  pruneDead(visible: ReadonlySet<bigint>): void {
-    for (const czxid of this.#deadCzxids) if (!visible.has(czxid)) this.#deadCzxids.delete(czxid);
+  /** Forgets deleted owner nodes the view no longer shows (`visible`: {@link ownerKey}s). */
+  pruneDead(visible: ReadonlySet<string>): void {
+    for (const key of this.#dead) if (!visible.has(key)) this.#dead.delete(key);
   }
 
   /** Holds an item claimed just now at `epoch` (verified); `czxid` is our owner node's. */
@@ -183,7 +196,7 @@ export class HeldItems {
       const fenced =
         held?.verified && held.czxid !== undefined ? { fence: held.fence, czxid: held.czxid } : undefined;
       const czxid = await releaseOwnerNode(client, paths, item, nonce, this.sessionId, fenced);
-      if (czxid !== undefined) this.#deadCzxids.add(czxid);
+      if (czxid !== undefined) this.#dead.add(ownerKey(item, czxid));
     } finally {
       this.#releasing.delete(item);
       // The deleted event may have been handled while the item was still marked releasing.

@@ -107,6 +107,53 @@ export async function claimItem(
 }
 
 /**
+ * Claims several items in ONE multi (each: create its owner node, re-write the item at the
+ * version we know), so that they cost one transaction instead of one each. All or nothing:
+ * resolves with each item's claim, or `undefined` when the multi failed for any reason (an
+ * item was taken or had moved on, a connection loss...); the caller then claims them one by
+ * one, which sorts out each item (a multi that was applied although its reply was lost shows up
+ * as our own owner nodes, adopted like any other).
+ *
+ * @example
+ * ```ts
+ * const claimed = await claimItemsTogether(client, paths, [{ item: 'a', known }], 'w1', nonce);
+ * ```
+ */
+export async function claimItemsTogether(
+  client: ZooKeeperClient,
+  paths: WorkPaths,
+  items: readonly { item: string; known: ItemSnapshot }[],
+  worker: string,
+  nonce: string,
+): Promise<Map<string, Extract<ClaimResult, { kind: 'claimed' }>> | undefined> {
+  const tx = client.multi();
+  for (const { item, known } of items) {
+    tx.create(paths.owner(item), encodeOwner(worker, nonce), { mode: 'ephemeral' });
+    tx.setData(paths.item(item), known.data, { version: known.version });
+  }
+  let results: Awaited<ReturnType<typeof tx.commit>>;
+  try {
+    results = await tx.commit();
+  } catch {
+    return undefined;
+  }
+  const claimed = new Map<string, Extract<ClaimResult, { kind: 'claimed' }>>();
+  items.forEach(({ item, known }, i) => {
+    const written = results[2 * i + 1];
+    if (written?.type !== 'setData') return;
+    const stat = written.stat;
+    claimed.set(item, {
+      kind: 'claimed',
+      epoch: stat.version,
+      // one multi is one transaction: every owner node it created has its zxid as czxid
+      czxid: stat.mzxid,
+      item: { data: known.data, version: stat.version, mzxid: stat.mzxid },
+    });
+  });
+  return claimed;
+}
+
+/**
  * The current fence of an item we believe we own: the item's version when its owner node is
  * ours (our nonce, the client's current session); `null` when it is not ours; `undefined` when
  * it could not be read (transient error: unknown).

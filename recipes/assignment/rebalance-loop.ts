@@ -13,7 +13,8 @@ import { sleep } from '../internal/abortable.js';
 import { retryDelayMs } from '../internal/wait-for-delete.js';
 import { planAssignment } from './assignment-plan.js';
 import type { HeldItems } from './held-items.js';
-import { claimItem } from './item-ops.js';
+import { ownerKey } from './held-items.js';
+import { type ClaimResult, claimItem, claimItemsTogether, type ItemSnapshot } from './item-ops.js';
 import type { OwnershipView } from './ownership-view.js';
 import type { WorkPaths } from './work-paths.js';
 import type { WorkerRoster } from './worker-roster.js';
@@ -134,10 +135,10 @@ export class RebalanceLoop {
     const { client, workerId, nonce, held, view, roster, maxClaims } = this.#ctx;
     const session = client.sessionId;
     const owners = new Map<string, string>();
-    const visible = new Set<bigint>();
+    const visible = new Set<string>();
     for (const [item, o] of view.owners) {
-      visible.add(o.czxid);
-      if (held.isReleasing(item) || held.isDead(o.czxid)) continue;
+      visible.add(ownerKey(item, o.czxid));
+      if (held.isReleasing(item) || held.isDead(item, o.czxid)) continue;
       // Someone else's node: ours is gone (safety net; normally seen as a deleted event).
       if (held.has(item) && o.nonce !== nonce) held.drop(item, 'node-deleted');
       if (o.nonce === nonce && o.sessionId !== session) {
@@ -170,20 +171,45 @@ export class RebalanceLoop {
       )
       .map(([item]) => item);
     for (let i = 0; i < claims.length && this.#active; i += maxClaims) {
-      await Promise.all(claims.slice(i, i + maxClaims).map((item) => this.#claim(item)));
+      const batch = claims.slice(i, i + maxClaims);
+      const together = await this.#claimTogether(batch);
+      await Promise.all(batch.filter((item) => !together.has(item)).map((item) => this.#claim(item)));
     }
     held.emit();
+  }
+
+  /**
+   * Claims in one transaction the items of `batch` whose data the view knows (two or more);
+   * resolves with those it claimed, none when the transaction failed (they are then claimed one
+   * by one, like the rest).
+   */
+  async #claimTogether(batch: readonly string[]): Promise<ReadonlySet<string>> {
+    const ctx = this.#ctx;
+    const known = batch.flatMap((item) => {
+      const snapshot: ItemSnapshot | undefined = ctx.view.knownItem(item);
+      return snapshot ? [{ item, known: snapshot }] : [];
+    });
+    if (known.length < 2 || !this.#active || ctx.isClosing()) return new Set();
+    const claimed = await claimItemsTogether(ctx.client, ctx.paths, known, ctx.workerId, ctx.nonce);
+    if (!claimed) return new Set();
+    for (const [item, r] of claimed) this.#took(item, r);
+    return new Set(claimed.keys());
+  }
+
+  /** Records a successful claim: the view's snapshot, the held item, its signal. */
+  #took(item: string, r: Extract<ClaimResult, { kind: 'claimed' }>): void {
+    const ctx = this.#ctx;
+    ctx.view.rememberItem(item, r.item, r.czxid);
+    const h = ctx.held.hold(item, r.epoch, r.czxid);
+    if (this.#active && !ctx.isClosing()) ctx.held.activate(h);
   }
 
   async #claim(item: string): Promise<void> {
     const ctx = this.#ctx;
     if (!this.#active || ctx.isClosing()) return;
     const r = await claimItem(ctx.client, ctx.paths, item, ctx.workerId, ctx.nonce, ctx.view.knownItem(item));
-    if (r.kind === 'claimed') {
-      ctx.view.rememberItem(item, r.item, r.czxid);
-      const h = ctx.held.hold(item, r.epoch, r.czxid);
-      if (this.#active && !ctx.isClosing()) ctx.held.activate(h);
-    } else if (r.kind === 'taken') void ctx.view.refreshOwner(item);
+    if (r.kind === 'claimed') this.#took(item, r);
+    else if (r.kind === 'taken') void ctx.view.refreshOwner(item);
     else if (r.kind === 'changed') this.kick();
     else if (r.kind === 'failed') this.#failed = true;
   }
