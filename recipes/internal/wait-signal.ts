@@ -1,6 +1,9 @@
 // Waiting helpers shared by the recipes: one signal out of `{ signal, timeoutMs }`, a promise
 // raced against a signal, and an abortable sleep.
 
+/** Node's longest timer delay; `AbortSignal.timeout` with a longer one aborts at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** The `{ signal, timeoutMs }` pair accepted by every recipe wait. */
 export interface WaitOptions {
   /** Aborts the wait; the wait rejects with `signal.reason`. */
@@ -11,7 +14,8 @@ export interface WaitOptions {
 
 /**
  * Combines `signal` and `timeoutMs` into one signal (`AbortSignal.any`), or `undefined` when
- * neither is given. A negative or non-finite `timeoutMs` is a `RangeError`.
+ * neither is given. A `timeoutMs` that is negative, not finite, or above 2 147 483 647 (Node's
+ * longest timer: a longer one would abort at once) is a `RangeError`.
  *
  * @example
  * ```ts
@@ -21,8 +25,8 @@ export interface WaitOptions {
 export function combineSignal(opts: WaitOptions = {}): AbortSignal | undefined {
   const { signal, timeoutMs } = opts;
   if (timeoutMs === undefined) return signal;
-  if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
-    throw new RangeError(`timeoutMs must be a finite number >= 0, got ${timeoutMs}`);
+  if (!(timeoutMs >= 0 && timeoutMs <= MAX_TIMER_MS)) {
+    throw new RangeError(`timeoutMs must be a number from 0 to ${MAX_TIMER_MS}, got ${timeoutMs}`);
   }
   const timeout = AbortSignal.timeout(timeoutMs);
   return signal ? AbortSignal.any([signal, timeout]) : timeout;

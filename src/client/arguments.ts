@@ -122,10 +122,14 @@ export function modeInfo(mode: CreateMode | undefined, ttlMs: number | undefined
   return info;
 }
 
+/** The longest delay a Node timer takes (about 24.8 days); longer ones fire at once. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
 /**
  * Checks an optional per-call timeout.
  *
- * @throws InvalidArgumentError unless absent or a finite number ≥ 0
+ * @throws InvalidArgumentError unless absent or a number from 0 to {@link MAX_TIMEOUT_MS} (a
+ *   longer one would make Node fire the timer at once)
  * @example
  * ```ts
  * checkTimeout(500); // ok
@@ -133,8 +137,10 @@ export function modeInfo(mode: CreateMode | undefined, ttlMs: number | undefined
  */
 export function checkTimeout(timeoutMs: number | undefined, name = 'timeoutMs'): void {
   if (timeoutMs === undefined) return;
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
-    throw new InvalidArgumentError(`${name} must be a finite number >= 0, got ${String(timeoutMs)}`);
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
+    throw new InvalidArgumentError(
+      `${name} must be a number from 0 to ${MAX_TIMEOUT_MS} (0 = none), got ${String(timeoutMs)}`,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { OPEN_ACL_UNSAFE, validateAcl } from './acl.js';
-import { checkTimeout, DEFAULT_MAX_DATA_BYTES, toData } from './arguments.js';
+import { checkTimeout, MAX_TIMEOUT_MS, DEFAULT_MAX_DATA_BYTES, toData } from './arguments.js';
 import { InvalidArgumentError } from './errors.js';
 import { parseConnectString } from './host-provider.js';
 import { noopLogger } from './logger.js';
@@ -125,8 +125,10 @@ function stripUndefined(o: ClientOptions): ClientOptions {
 function checkOptions(o: Required<Omit<ClientOptions, 'sasl'>>): void {
   for (const name of ['sessionTimeoutMs', 'connectTimeoutMs'] as const) {
     const v = o[name];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-      throw new InvalidArgumentError(`${name} must be a finite number > 0, got ${String(v)}`);
+    if (typeof v !== 'number' || !(v > 0 && v <= MAX_TIMEOUT_MS)) {
+      throw new InvalidArgumentError(
+        `${name} must be a number > 0 and <= ${MAX_TIMEOUT_MS}, got ${String(v)}`,
+      );
     }
   }
   checkTimeout(o.requestTimeoutMs, 'requestTimeoutMs');

@@ -128,6 +128,8 @@ describe('invalid input is rejected before anything is sent', () => {
     );
     expect(() => createClient(zkConnectString(), { defaultAcl: [] })).toThrow(/non-empty/);
     expect(() => createClient(zkConnectString(), { maxDataBytes: 0 })).toThrow(/maxDataBytes/);
+    expect(() => createClient(zkConnectString(), { requestTimeoutMs: 1e10 })).toThrow(/requestTimeoutMs/);
+    expect(() => createClient(zkConnectString(), { sessionTimeoutMs: 1e10 })).toThrow(/sessionTimeoutMs/);
     expect(() => createClient(zkConnectString(), { shuffleHosts: 'no' as unknown as boolean })).toThrow(
       /shuffleHosts must be a boolean/,
     );

@@ -268,6 +268,8 @@ describe('Mutex', () => {
     expect(() => new Mutex(client, '/a/')).toThrow(InvalidArgumentError);
     expect(() => new Mutex(client, '/')).toThrow(InvalidArgumentError);
     await expect(new Mutex(client, '/locks/x').acquire({ timeoutMs: -1 })).rejects.toThrow(RangeError);
+    // longer than Node's longest timer: AbortSignal.timeout would abort at once
+    await expect(new Mutex(client, '/locks/x').acquire({ timeoutMs: 2 ** 31 })).rejects.toThrow(RangeError);
     expect(await children(client, '/locks/x')).toEqual([]);
   });
 });

@@ -73,6 +73,10 @@ describe('checkTimeout', () => {
     checkTimeout(0);
     expect(() => checkTimeout(-1)).toThrow(InvalidArgumentError);
     expect(() => checkTimeout(Number.POSITIVE_INFINITY)).toThrow(InvalidArgumentError);
+    expect(() => checkTimeout(Number.NaN)).toThrow(InvalidArgumentError);
+    // Node fires a longer timer at once: refused rather than timing out every call at once
+    checkTimeout(2_147_483_647);
+    expect(() => checkTimeout(2_147_483_648)).toThrow(/from 0 to 2147483647/);
   });
 });
 
