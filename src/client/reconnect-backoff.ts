@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { MAX_TIMEOUT_MS } from './arguments.js';
 import type { RetryPolicy } from './retry-policy.js';
 
 /**
@@ -47,6 +48,9 @@ export class ReconnectBackoff {
     this.#failures++;
     if (this.#failures % this.#hostCount !== 0) return 0;
     const delay = this.#policy.delayMs(this.#failures / this.#hostCount, now - this.#seriesStart);
-    return delay === null ? null : Math.max(0, delay);
+    if (delay === null) return null;
+    // a timer longer than Node's longest fires at once (a tight reconnect loop): cap it; a
+    // delay that is not a number at all waits the longest too rather than spinning
+    return Number.isNaN(delay) ? MAX_TIMEOUT_MS : Math.min(MAX_TIMEOUT_MS, Math.max(0, delay));
   }
 }

@@ -49,11 +49,14 @@ export type SessionState =
  * ```
  */
 export interface ClientOptions {
-  /** Requested session timeout; the server negotiates it into its min/max range. Default 30 000. */
+  /**
+   * Requested session timeout; the server negotiates it into its min/max range. Default 30 000.
+   * Like every timeout here, at most 2 147 483 647 (Node's longest timer).
+   */
   sessionTimeoutMs?: number;
   /** Per connection attempt, handshake included. Default 10 000. */
   connectTimeoutMs?: number;
-  /** Per request, waiting for a connection included; 0 = none. Default 30 000. */
+  /** Per request, waiting for a connection included; 0 = none (at most 2 147 483 647). Default 30 000. */
   requestTimeoutMs?: number;
   /** Backoff between reconnect attempts. Default: exponential backoff with jitter. */
   retryPolicy?: RetryPolicy;

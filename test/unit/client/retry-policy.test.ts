@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../src/client/errors.js';
+import { MAX_TIMEOUT_MS } from '../../../src/client/arguments.js';
+import { ReconnectBackoff } from '../../../src/client/reconnect-backoff.js';
 import { exponentialBackoff, retryForever } from '../../../src/client/retry-policy.js';
 
 describe('retry policies', () => {
@@ -28,5 +30,16 @@ describe('retry policies', () => {
     expect(() => exponentialBackoff({ baseMs: 10, maxMs: 5 })).toThrow(InvalidArgumentError);
     expect(() => exponentialBackoff({ maxAttempts: Number.NaN })).toThrow(InvalidArgumentError);
     expect(() => retryForever({ delayMs: Number.POSITIVE_INFINITY })).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('ReconnectBackoff', () => {
+  it('tries every host at once, then waits what the policy says, capped at the longest Node timer', () => {
+    const delays = [250, Number.POSITIVE_INFINITY, 1e12, Number.NaN, -5, null];
+    const backoff = new ReconnectBackoff({ delayMs: (attempt) => delays[attempt - 1] ?? null }, 2);
+    const seen: (number | null)[] = [];
+    for (let i = 0; i < 12; i++) seen.push(backoff.failed(i));
+    // two hosts: the first failure of each round is retried at once on the other host
+    expect(seen).toEqual([0, 250, 0, MAX_TIMEOUT_MS, 0, MAX_TIMEOUT_MS, 0, MAX_TIMEOUT_MS, 0, 0, 0, null]);
   });
 });
