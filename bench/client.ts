@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { connect } from '../src/index.js';
 import { call, closeNzc, connectNzc } from './baseline/nzc.js';
 import type { BenchContext, BenchResult } from './bench-result.js';
-import { cpuMicros, nowMs, percentile } from './stats.js';
+import { cpuMicros, nowMs, percentile, sidesInTurn } from './stats.js';
 
 const SEQUENTIAL_OPS = 2000;
 const PIPELINED_OPS = 20_000;
@@ -65,7 +65,7 @@ async function latencies(sides: readonly [Side, Side], warmUpOps: number): Promi
   // warm up both the JIT and the server's sessions
   for (let i = 0; i < warmUpOps; i++) for (const side of sides) await side.ops.setData(side.path, PAYLOAD);
   for (let i = 0; i < SEQUENTIAL_OPS; i++) {
-    for (const s of i % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
+    for (const s of sidesInTurn(i)) {
       const side = sides[s];
       const t0 = nowMs();
       await side.ops.setData(side.path, PAYLOAD);
@@ -135,7 +135,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
       const [a, b] = await latencies(sides, round === 0 ? FIRST_WARMUP_OPS : 200);
       lat[0].push(...a);
       lat[1].push(...b);
-      for (const s of round % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
+      for (const s of sidesInTurn(round)) {
         bursts[s].push(await pipelined(sides[s]));
       }
     } finally {

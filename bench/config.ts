@@ -9,7 +9,7 @@ import { connect, type ZooKeeperClient } from '../src/index.js';
 import type { BenchContext, BenchResult } from './bench-result.js';
 import { nzcWatchConfig } from './baseline/config-watch.js';
 import { closeNzc, connectNzc } from './baseline/nzc.js';
-import { nowMs, percentile } from './stats.js';
+import { nowMs, percentile, sidesInTurn } from './stats.js';
 
 const WATCHERS = 20;
 const UPDATES = 150;
@@ -74,7 +74,7 @@ async function measurePair(
   );
   await Promise.all(watching);
   for (let seq = 1; seq <= UPDATES; seq++) {
-    for (const s of seq % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
+    for (const s of sidesInTurn(seq)) {
       await trackers[s].update(seq, () => writer.setData(paths[s], String(seq)));
     }
   }

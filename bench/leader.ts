@@ -10,7 +10,7 @@ import { connect, type ZooKeeperClient } from '../src/index.js';
 import { type NzcCandidate, nzcCandidate } from './baseline/leader.js';
 import { call, closeNzc, connectNzc, type NzcClient } from './baseline/nzc.js';
 import type { BenchContext, BenchResult } from './bench-result.js';
-import { nowMs, percentile } from './stats.js';
+import { nowMs, percentile, sidesInTurn } from './stats.js';
 
 const PARTICIPANTS = 5;
 const ROUNDS = 30;
@@ -93,7 +93,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   try {
     // the warm-up rounds (cold JIT on a fresh process) are discarded
     for (let round = -WARMUP_ROUNDS; round < ROUNDS; round++) {
-      for (const side of round % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
+      for (const side of sidesInTurn(round)) {
         const ms = await lines[side].failover(round + WARMUP_ROUNDS);
         if (round >= 0) samples[side].push(ms);
       }

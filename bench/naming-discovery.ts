@@ -13,7 +13,7 @@ import { IdGenerator } from '../recipes/naming/index.js';
 import { connect, type ZooKeeperClient } from '../src/index.js';
 import type { BenchContext, BenchResult } from './bench-result.js';
 import { closeNzc, connectNzc, type NzcClient, nzc } from './baseline/nzc.js';
-import { nowMs, percentile } from './stats.js';
+import { nowMs, percentile, sidesInTurn } from './stats.js';
 
 type Callback<T> = (err: unknown, value: T) => void;
 
@@ -207,7 +207,7 @@ async function propagation(cs: string, root: string): Promise<[number[], number[
   const samples: [number[], number[]] = [[], []];
   try {
     for (let i = 0; i < WARMUP_ROUNDS + ROUNDS; i++) {
-      for (const s of i % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
+      for (const s of sidesInTurn(i)) {
         const ms = await sides[s].round(`i${i}`);
         if (i >= WARMUP_ROUNDS) samples[s].push(ms);
       }

@@ -16,3 +16,11 @@ export function cpuMicros(start: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(start);
   return d.user + d.system;
 }
+
+/**
+ * Side indices (0 = ours, 1 = baseline) in the order they take turn `turn`: which side goes
+ * first alternates, so neither always runs right after the other's work.
+ */
+export function sidesInTurn(turn: number): readonly [0 | 1, 0 | 1] {
+  return turn % 2 === 0 ? [0, 1] : [1, 0];
+}

@@ -9,7 +9,7 @@ import { connect, type ZooKeeperClient } from '../src/index.js';
 import type { BenchContext, BenchResult } from './bench-result.js';
 import { closeNzc, connectNzc } from './baseline/nzc.js';
 import { NzcPartitioner } from './baseline/set-partitioner.js';
-import { nowMs, percentile } from './stats.js';
+import { nowMs, percentile, sidesInTurn } from './stats.js';
 
 const ITEMS = Array.from({ length: 50 }, (_, i) => `src-${String(i).padStart(2, '0')}`);
 
@@ -92,7 +92,7 @@ export async function run(ctx: Pick<BenchContext, 'connectString'>): Promise<Ben
   await baseline(cs);
   const runs: [{ ms: number; interrupted: number }[], { ms: number; interrupted: number }[]] = [[], []];
   for (let i = 0; i < JOINS; i++) {
-    for (const side of i % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
+    for (const side of sidesInTurn(i)) {
       runs[side].push(side === 0 ? await ours(cs) : await baseline(cs));
     }
   }

@@ -3,6 +3,9 @@ import {
   type CallOptions,
   NodeExistsError,
   NoNodeError,
+  type OpResult,
+  type Stat,
+  type Transaction,
   type ZooKeeperClient,
 } from '../../src/index.js';
 import { sleep } from '../internal/abortable.js';
@@ -47,6 +50,41 @@ export type ClaimResult =
   | { readonly kind: 'failed'; readonly error: unknown };
 
 /**
+ * A successful {@link ClaimResult}.
+ *
+ * @example
+ * ```ts
+ * if (r.kind === 'claimed') hold(item, r satisfies Claimed);
+ * ```
+ */
+export type Claimed = Extract<ClaimResult, { kind: 'claimed' }>;
+
+/** Adds one item's claim to `tx`: create its owner node, re-write the item at `snapshot`'s version. */
+function addClaim(
+  tx: Transaction,
+  paths: WorkPaths,
+  item: string,
+  snapshot: ItemSnapshot,
+  worker: string,
+  nonce: string,
+): void {
+  tx.create(paths.owner(item), encodeOwner(worker, nonce), { mode: 'ephemeral' });
+  tx.setData(paths.item(item), snapshot.data, { version: snapshot.version });
+}
+
+/** The claim a committed {@link addClaim} made, from its setData's new stat. */
+function claimedFrom(data: Buffer, stat: Stat): Claimed {
+  return {
+    kind: 'claimed',
+    epoch: stat.version,
+    // one multi is one transaction: the owner nodes it creates have its zxid as czxid, which
+    // is also the item's new mzxid
+    czxid: stat.mzxid,
+    item: { data, version: stat.version, mzxid: stat.mzxid },
+  };
+}
+
+/**
  * Takes an item in one multi: create its ephemeral owner node and re-write the item's data at
  * its current version, which bumps that version: the new epoch (fencing token). With `known`
  * (the item as last read) the multi goes out at once; when the item moved on since, the
@@ -75,22 +113,13 @@ export async function claimItem(
         const { data, stat } = await client.getData(itemPath);
         snapshot = { data, version: stat.version, mzxid: stat.mzxid };
       }
-      const [, written] = await client
-        .multi()
-        .create(paths.owner(item), encodeOwner(worker, nonce), { mode: 'ephemeral' })
-        .setData(itemPath, snapshot.data, { version: snapshot.version })
-        .commit();
+      const tx = client.multi();
+      addClaim(tx, paths, item, snapshot, worker, nonce);
+      const [, written] = await tx.commit();
       if (written?.type !== 'setData') {
         return { kind: 'failed', error: new Error(`unexpected multi results claiming ${item}`) };
       }
-      const stat = written.stat;
-      return {
-        kind: 'claimed',
-        epoch: stat.version,
-        // one multi is one transaction: the owner node's czxid is the item's new mzxid
-        czxid: stat.mzxid,
-        item: { data: snapshot.data, version: stat.version, mzxid: stat.mzxid },
-      };
+      return claimedFrom(snapshot.data, written.stat);
     } catch (error) {
       if (error instanceof NodeExistsError) return { kind: 'taken' };
       if (error instanceof BadVersionError) {
@@ -125,30 +154,19 @@ export async function claimItemsTogether(
   items: readonly { item: string; known: ItemSnapshot }[],
   worker: string,
   nonce: string,
-): Promise<Map<string, Extract<ClaimResult, { kind: 'claimed' }>> | undefined> {
+): Promise<Map<string, Claimed> | undefined> {
   const tx = client.multi();
-  for (const { item, known } of items) {
-    tx.create(paths.owner(item), encodeOwner(worker, nonce), { mode: 'ephemeral' });
-    tx.setData(paths.item(item), known.data, { version: known.version });
-  }
-  let results: Awaited<ReturnType<typeof tx.commit>>;
+  for (const { item, known } of items) addClaim(tx, paths, item, known, worker, nonce);
+  let results: OpResult[];
   try {
     results = await tx.commit();
   } catch {
     return undefined;
   }
-  const claimed = new Map<string, Extract<ClaimResult, { kind: 'claimed' }>>();
+  const claimed = new Map<string, Claimed>();
   items.forEach(({ item, known }, i) => {
     const written = results[2 * i + 1];
-    if (written?.type !== 'setData') return;
-    const stat = written.stat;
-    claimed.set(item, {
-      kind: 'claimed',
-      epoch: stat.version,
-      // one multi is one transaction: every owner node it created has its zxid as czxid
-      czxid: stat.mzxid,
-      item: { data: known.data, version: stat.version, mzxid: stat.mzxid },
-    });
+    if (written?.type === 'setData') claimed.set(item, claimedFrom(known.data, written.stat));
   });
   return claimed;
 }

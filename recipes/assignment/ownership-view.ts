@@ -107,6 +107,11 @@ export class OwnershipView {
    */
   rememberItem(item: string, snapshot: ItemSnapshot, czxid: bigint): void {
     this.#noteClaim(item, czxid);
+    this.#keepNewer(item, snapshot);
+  }
+
+  /** Keeps `snapshot` unless the item is gone or a newer snapshot of it is known. */
+  #keepNewer(item: string, snapshot: ItemSnapshot): void {
     const known = this.#snapshots.get(item);
     if (this.items.has(item) && (!known || known.mzxid < snapshot.mzxid)) this.#snapshots.set(item, snapshot);
   }
@@ -173,10 +178,8 @@ export class OwnershipView {
     }
     items.forEach((item, i) => {
       const r = results[i];
-      if (r?.type !== 'getData') return;
-      const known = this.#snapshots.get(item);
-      if (this.items.has(item) && (!known || known.mzxid < r.stat.mzxid)) {
-        this.#snapshots.set(item, { data: r.data, version: r.stat.version, mzxid: r.stat.mzxid });
+      if (r?.type === 'getData') {
+        this.#keepNewer(item, { data: r.data, version: r.stat.version, mzxid: r.stat.mzxid });
       }
     });
   }

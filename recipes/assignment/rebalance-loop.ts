@@ -14,7 +14,7 @@ import { retryDelayMs } from '../internal/wait-for-delete.js';
 import { planAssignment } from './assignment-plan.js';
 import type { HeldItems } from './held-items.js';
 import { ownerKey } from './held-items.js';
-import { type ClaimResult, claimItem, claimItemsTogether, type ItemSnapshot } from './item-ops.js';
+import { type Claimed, claimItem, claimItemsTogether, type ItemSnapshot } from './item-ops.js';
 import type { OwnershipView } from './ownership-view.js';
 import type { WorkPaths } from './work-paths.js';
 import type { WorkerRoster } from './worker-roster.js';
@@ -197,7 +197,7 @@ export class RebalanceLoop {
   }
 
   /** Records a successful claim: the view's snapshot, the held item, its signal. */
-  #took(item: string, r: Extract<ClaimResult, { kind: 'claimed' }>): void {
+  #took(item: string, r: Claimed): void {
     const ctx = this.#ctx;
     ctx.view.rememberItem(item, r.item, r.czxid);
     const h = ctx.held.hold(item, r.epoch, r.czxid);

@@ -148,6 +148,11 @@ export class Connection {
     return this.#phase;
   }
 
+  /** Requests written to the socket (not merely queued in this tick's batch) and not answered. */
+  get #unanswered(): number {
+    return this.#pending.length - this.#head - this.#out.length;
+  }
+
   /** Packets written and not yet answered. */
   get inFlight(): number {
     return this.#pending.length - this.#head + this.#authPending.length;
@@ -239,7 +244,7 @@ export class Connection {
       if (replies * 2 >= this.#pausedWith) this.#coalesceOffUntil = this.#reads + COALESCE_BACKOFF_READS;
       this.#pausedWith = -1;
     }
-    const unanswered = this.#pending.length - this.#head - this.#out.length;
+    const unanswered = this.#unanswered;
     if (
       unanswered < HOLD_WHEN_UNANSWERED ||
       bytes >= COALESCE_MAX_READ_BYTES ||
@@ -325,7 +330,7 @@ export class Connection {
     // request finishes no later), and both ends then pay for one read and one write per batch.
     // This cut client CPU per pipelined getData by about a fifth. Replies re-check (#onData).
     const queued = this.#out.length;
-    const unanswered = this.#pending.length - this.#head - queued;
+    const unanswered = this.#unanswered;
     if (unanswered >= HOLD_WHEN_UNANSWERED && queued * 2 < unanswered) return;
     this.#flushNow();
   };
